@@ -1,0 +1,30 @@
+#pragma once
+// How subcommands plug into the `graft` executable: each cmd_*.cpp defines one add_*_command
+// that adds its CLI11 subcommand to the app; main.cpp calls them all. A subcommand's callback
+// stores its exit status in Context::exit_status (0 ok, 1 a run failed, 2 bad usage or input).
+// Errors for people are thrown as graft::InputError (or storage::StoreError) and printed by main
+// as one line "error: ..." with exit status 2.
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace graft::cli {
+
+struct Context {
+  std::string db;        // --db; empty means $GRAFT_DB, else ./graft.db
+  bool quiet = false;    // --quiet: warnings and errors only
+  int exit_status = 0;
+
+  std::string store_path() const;
+};
+
+void add_run_command(CLI::App& app, Context& context);
+void add_validate_command(CLI::App& app, Context& context);
+void add_lr_curve_command(CLI::App& app, Context& context);
+void add_plugins_command(CLI::App& app, Context& context);
+void add_runs_command(CLI::App& app, Context& context);
+void add_show_command(CLI::App& app, Context& context);
+void add_compare_command(CLI::App& app, Context& context);
+void add_query_command(CLI::App& app, Context& context);
+
+}  // namespace graft::cli

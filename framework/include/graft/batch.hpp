@@ -1,0 +1,46 @@
+#pragma once
+// What flows from datasets through models: examples (one item, as the dataset stores it) and
+// batches (a model's collated, preprocessed tensors).
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include "graft/export.hpp"
+
+namespace graft {
+
+enum class Split { Train = 0, Validation = 1, Test = 2 };
+GRAFT_SDK_API const char* split_name(Split split);  // "train", "val", "test"
+
+// One item of a dataset. Datasets fill what they have; models read what they understand.
+struct Example {
+  at::Tensor image;       // uint8 [C, H, W] (or [H, W]) as decoded; or any feature tensor
+  std::string text;       // text datasets
+  std::string text_pair;  // sentence-pair datasets
+  std::int64_t label = -1;
+};
+
+// A model's preprocessed batch. `labels` is int64 [N]; `inputs` is whatever the model's forward
+// takes; `extra` holds further named tensors (attention masks, token type ids, teacher logits).
+struct GRAFT_SDK_API Batch {
+  at::Tensor inputs;
+  at::Tensor labels;
+  std::map<std::string, at::Tensor> extra;
+
+  std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+  Batch to(c10::Device device) const;
+};
+
+enum class Mode { Train, Eval };
+
+// Tells collate how to prepare a batch. Random augmentation must draw only from `seed`, so that
+// batches are identical whichever loader thread prepares them.
+struct CollateOptions {
+  Mode mode = Mode::Eval;
+  std::uint64_t seed = 0;
+};
+
+}  // namespace graft

@@ -1,0 +1,31 @@
+#pragma once
+// Scheduler plugins: a pure function from training progress to an LR factor (LR = train.lr x
+// factor x group lr_scale). Pure means `graft lr-curve` can print a schedule without training.
+// Linear warmup is the engine's (keys warmup_steps / warmup_start_factor of [scheduler]) and
+// composes with every scheduler: during warmup the factor ramps up, and the scheduler then sees
+// progress counted from the end of warmup. No torch here.
+#include <cstdint>
+#include <optional>
+
+#include "graft/plugin.hpp"
+
+namespace graft {
+
+struct Progress {
+  std::int64_t step = 0;             // optimizer steps done so far (after warmup, see above)
+  std::int64_t total_steps = 1;      // steps of the whole run (after warmup)
+  std::int64_t steps_per_epoch = 1;
+  std::int64_t epoch = 0;            // step / steps_per_epoch
+  std::int64_t total_epochs = 1;
+  std::optional<double> last_metric; // latest value of the monitored metric, if any
+};
+
+class GRAFT_SDK_API Scheduler : public Plugin {
+ public:
+  static constexpr PluginKind kind = PluginKind::Scheduler;
+  ~Scheduler() override;
+
+  virtual double factor(const Progress& progress) const = 0;
+};
+
+}  // namespace graft

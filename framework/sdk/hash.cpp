@@ -1,0 +1,58 @@
+#include "graft/hash.hpp"
+
+#include <array>
+#include <fstream>
+#include <memory>
+
+#include <openssl/evp.h>
+
+#include "graft/errors.hpp"
+
+namespace graft {
+namespace {
+
+class Sha256 {
+ public:
+  Sha256() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+    EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr);
+  }
+  void update(const void* data, std::size_t size) { EVP_DigestUpdate(context_.get(), data, size); }
+  std::string hex() {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context_.get(), digest.data(), &length);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(length * 2);
+    for (unsigned int i = 0; i < length; ++i) {
+      out.push_back(kDigits[digest[i] >> 4]);
+      out.push_back(kDigits[digest[i] & 0xf]);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+};
+
+}  // namespace
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 hash;
+  hash.update(data.data(), data.size());
+  return hash.hex();
+}
+
+std::string sha256_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path.string());
+  Sha256 hash;
+  std::array<char, 1 << 16> buffer{};
+  while (in) {
+    in.read(buffer.data(), buffer.size());
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return hash.hex();
+}
+
+}  // namespace graft

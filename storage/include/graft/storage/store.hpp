@@ -1,0 +1,170 @@
+#pragma once
+// The results store: one SQLite file holding experiments, runs, their resolved params, metrics,
+// plugins and artifacts. No torch here. Schema and SQL examples: docs/querying.md.
+//
+// Concurrency: WAL mode and a busy timeout; every write is one short transaction, so a run in
+// progress never blocks readers and several writer processes can share one file.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace graft::storage {
+
+// Schema version written to PRAGMA user_version; a store from a newer graft is refused.
+inline constexpr int kSchemaVersion = 1;
+
+// Failures of the store itself (cannot open, corrupt, newer schema, SQL error).
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A statement given to query() that would write, or that SQLite rejects.
+class QueryError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// A param value as SQLite stores it: integers and reals stay numeric so SQL can compare them;
+// booleans are 0/1 integers; lists are their TOML text.
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+std::string to_text(const Value& value);  // "" for null; shortest round-trip text for numbers
+
+enum class RunStatus { Queued, Running, Completed, Failed, Interrupted };
+const char* status_name(RunStatus status);                     // "completed", ...
+std::optional<RunStatus> parse_status(const std::string& name);
+
+struct ParamRow {
+  std::string key;  // dotted: "train.lr", "model.plugin"
+  Value value;
+};
+
+struct PluginRow {
+  std::string kind;  // model / dataset / strategy / scheduler
+  std::string name;
+  std::string version;
+  std::string path;
+  std::string sha256;
+};
+
+struct NewRun {
+  std::string experiment;   // created on first use
+  std::string description;  // experiment description (updated if it changed)
+  std::string trial;        // e.g. "strategy.plugin=full,train.lr=0.0003,seed=2"
+  std::string config_toml;  // the resolved config
+  std::string config_hash;  // sha256 of config_toml
+  std::int64_t seed = 0;
+  std::vector<ParamRow> params;
+  std::vector<PluginRow> plugins;
+  std::string host;         // hostname
+  std::int64_t pid = 0;
+};
+
+struct MetricPoint {
+  std::string key;                  // "train.loss", "val.accuracy", "lr"
+  std::int64_t step = 0;            // optimizer steps done when measured
+  std::optional<std::int64_t> epoch;
+  double value = 0;
+  double time = 0;                  // unix seconds
+};
+
+struct ArtifactRow {
+  std::string name;                 // "best", "last"
+  std::string path;
+  std::string sha256;
+  std::int64_t bytes = 0;
+};
+
+struct RunSummary {
+  std::int64_t id = 0;
+  std::string experiment;
+  std::string trial;
+  RunStatus status = RunStatus::Queued;
+  std::int64_t seed = 0;
+  double started_at = 0;            // unix seconds
+  std::optional<double> ended_at;
+  std::optional<double> heartbeat_at;
+  std::string host;
+  std::int64_t pid = 0;
+  std::string error;
+};
+
+struct FinalMetric {
+  std::string key;
+  double value = 0;                 // value at the highest step (ties: the latest row)
+  std::int64_t step = 0;
+  std::optional<std::int64_t> epoch;
+};
+
+// One row per epoch: every metric logged with that epoch, last value of the epoch.
+struct EpochRow {
+  std::int64_t epoch = 0;
+  std::vector<std::pair<std::string, double>> metrics;  // sorted by key
+};
+
+struct RunDetails {
+  RunSummary summary;
+  std::string config_toml;
+  std::string config_hash;
+  std::vector<ParamRow> params;           // sorted by key
+  std::vector<FinalMetric> final_metrics; // sorted by key
+  std::vector<EpochRow> epochs;           // sorted by epoch
+  std::vector<PluginRow> plugins;
+  std::vector<ArtifactRow> artifacts;
+};
+
+struct RunFilter {
+  std::optional<std::string> experiment;
+  std::optional<RunStatus> status;
+};
+
+// Result of a read-only SQL query: column names and rows of values.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+};
+
+class Store {
+ public:
+  enum class Access { ReadWrite, ReadOnly };
+
+  // ReadWrite creates the file if needed and migrates the schema forward. ReadOnly opens an
+  // existing file without creating or migrating it. Throws StoreError with the path and the reason
+  // (including "written by a newer graft (schema N, this graft reads up to M)").
+  static Store open(const std::filesystem::path& path, Access access = Access::ReadWrite);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  const std::filesystem::path& path() const;
+
+  // One transaction: the experiment (if new), the run (status running, started_at and
+  // heartbeat_at now), its params and plugins. Returns the run id.
+  std::int64_t begin_run(const NewRun& run);
+  // One transaction for the whole batch; updates heartbeat_at too.
+  void log_metrics(std::int64_t run_id, const std::vector<MetricPoint>& points);
+  void heartbeat(std::int64_t run_id);
+  void add_artifact(std::int64_t run_id, const ArtifactRow& artifact);  // replaces one of the same name
+  // Sets status, ended_at and the error text (empty for none).
+  void finish_run(std::int64_t run_id, RunStatus status, const std::string& error = {});
+
+  std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
+  std::optional<RunDetails> get_run(std::int64_t run_id) const;
+
+  // Runs the SQL on a read-only connection (SQLITE_OPEN_READONLY plus PRAGMA query_only), so a
+  // statement that writes is refused (QueryError naming the reason) and changes nothing.
+  QueryResult query(const std::string& sql) const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace graft::storage
