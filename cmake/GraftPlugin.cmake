@@ -20,5 +20,6 @@ function(graft_add_plugin name)
   if(NOT ARG_OUTPUT_DIRECTORY STREQUAL GRAFT_PLUGIN_OUTPUT_DIR)
     return()
   endif()
-  install(TARGETS ${name} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/graft/plugins)
+  # Fixed "lib/graft/plugins" (not LIBDIR): the host looks beside the executable, at ../lib/graft/plugins.
+  install(TARGETS ${name} LIBRARY DESTINATION lib/graft/plugins)
 endfunction()

@@ -1,1 +1,151 @@
-// placeholder: replaced by the real subcommand
+// `graft runs`: one line per run of the results store, newest last, with the final accuracies
+// people look at first.
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "graft/errors.hpp"
+#include "output.hpp"
+#include "store_output.hpp"
+#include "suggest.hpp"
+
+namespace graft::cli {
+namespace {
+
+using nlohmann::json;
+using storage::RunSummary;
+
+// The final metrics shown beside each run, in column order.
+const std::vector<std::string> kShownMetrics = {"test.accuracy", "val.accuracy"};
+
+struct RunsOptions {
+  std::string experiment;  // --experiment; empty: all
+  std::string status;      // --status; empty: all
+  Format format = Format::Table;
+};
+
+using FinalValues = std::map<std::int64_t, std::map<std::string, double>>;
+
+std::optional<double> final_value(const FinalValues& values, std::int64_t run, const std::string& key) {
+  const auto of_run = values.find(run);
+  if (of_run == values.end()) return std::nullopt;
+  const auto value = of_run->second.find(key);
+  if (value == of_run->second.end()) return std::nullopt;
+  return value->second;
+}
+
+std::vector<std::string> status_names() {
+  std::vector<std::string> names;
+  for (storage::RunStatus status : storage::all_statuses()) names.emplace_back(storage::status_name(status));
+  return names;
+}
+
+storage::RunFilter parse_filter(const RunsOptions& options) {
+  storage::RunFilter filter;
+  if (!options.experiment.empty()) filter.experiment = options.experiment;
+  if (options.status.empty()) return filter;
+  filter.status = storage::parse_status(options.status);
+  if (!filter.status) {
+    const std::vector<std::string> names = status_names();
+    throw InputError(fmt::format("unknown status '{}'{}; valid statuses: {}", options.status,
+                                 host::did_you_mean(options.status, names), host::join(names)));
+  }
+  return filter;
+}
+
+// An experiment filter that matches nothing is most often a typo: say so, with the names known.
+void check_experiment_known(const storage::Store& store, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& row : store.query("SELECT name FROM experiments ORDER BY name").rows) {
+    names.push_back(storage::to_text(row.at(0)));
+  }
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  throw InputError(fmt::format("no experiment '{}' in {}{}; experiments: {}", name, store.path().string(),
+                               host::did_you_mean(name, names), names.empty() ? "none yet" : host::join(names)));
+}
+
+void print_json(const std::vector<RunSummary>& runs, const FinalValues& values) {
+  json out = json::array();
+  for (const RunSummary& run : runs) {
+    json item = summary_json(run);
+    json final_metrics = json::object();
+    for (const auto& key : kShownMetrics) final_metrics[key] = json_number(final_value(values, run.id, key));
+    item["final_metrics"] = final_metrics;
+    out.push_back(item);
+  }
+  std::cout << out.dump(2) << '\n';
+}
+
+void print_csv_rows(const std::vector<RunSummary>& runs, const FinalValues& values) {
+  Table table{{"id", "experiment", "trial", "status", "seed", "started_at", "ended_at", "duration_s"}, {}};
+  table.columns.insert(table.columns.end(), kShownMetrics.begin(), kShownMetrics.end());
+  const auto exact = [](const std::optional<double>& number) {
+    return number ? storage::to_text(storage::Value(*number)) : std::string();
+  };
+  for (const RunSummary& run : runs) {
+    std::vector<std::string> row = {std::to_string(run.id),  run.experiment,          run.trial,
+                                    storage::status_name(run.status), std::to_string(run.seed),
+                                    exact(run.started_at),   exact(run.ended_at),     exact(duration_of(run))};
+    for (const auto& key : kShownMetrics) row.push_back(exact(final_value(values, run.id, key)));
+    table.rows.push_back(std::move(row));
+  }
+  print_csv(std::cout, table);
+}
+
+void print_people_table(const std::vector<RunSummary>& runs, const FinalValues& values) {
+  Table table{{"id", "experiment", "trial", "status", "seed", "started", "duration"}, {}};
+  table.columns.insert(table.columns.end(), kShownMetrics.begin(), kShownMetrics.end());
+  for (const RunSummary& run : runs) {
+    const auto duration = duration_of(run);
+    std::vector<std::string> row = {std::to_string(run.id), run.experiment, run.trial,
+                                    storage::status_name(run.status), std::to_string(run.seed),
+                                    format_time(run.started_at), duration ? format_duration(*duration) : ""};
+    for (const auto& key : kShownMetrics) {
+      const auto value = final_value(values, run.id, key);
+      row.push_back(value ? format_number(*value) : "");
+    }
+    table.rows.push_back(std::move(row));
+  }
+  print_table(std::cout, table);
+}
+
+void run_runs(const RunsOptions& options, Context& context) {
+  const storage::RunFilter filter = parse_filter(options);  // bad input first, before the file
+  const storage::Store store = open_store_for_reading(context);
+  const std::vector<RunSummary> runs = store.list_runs(filter);
+  if (runs.empty() && filter.experiment) check_experiment_known(store, *filter.experiment);
+  const FinalValues values = store.final_values(kShownMetrics, filter);
+
+  if (options.format == Format::Json) {
+    print_json(runs, values);
+  } else if (options.format == Format::Csv) {
+    print_csv_rows(runs, values);
+  } else if (runs.empty()) {
+    std::cout << fmt::format("no {}runs in {}\n", filter.experiment || filter.status ? "matching " : "",
+                             store.path().string());
+  } else {
+    print_people_table(runs, values);
+  }
+  context.exit_status = 0;
+}
+
+}  // namespace
+
+void add_runs_command(CLI::App& app, Context& context) {
+  auto options = std::make_shared<RunsOptions>();
+  CLI::App* runs = app.add_subcommand("runs", "List the runs in the results store");
+  runs->add_option("--experiment", options->experiment, "Only runs of this experiment");
+  runs->add_option("--status", options->status, "Only runs with this status: " + host::join(status_names(), ", "));
+  add_format_flags(*runs, options->format);
+  runs->callback([options, &context] { run_runs(*options, context); });
+}
+
+}  // namespace graft::cli

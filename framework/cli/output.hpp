@@ -1,8 +1,13 @@
 #pragma once
 // Output for people and scripts: aligned text tables, CSV (RFC 4180) and JSON.
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace graft::cli {
 
@@ -17,5 +22,20 @@ void print_csv(std::ostream& out, const Table& table);
 
 // Number formatting shared by every command: up to 6 significant digits ("0.9134", "3e-04").
 std::string format_number(double value);
+
+// Local time to the minute, for people: "2026-11-26 10:31".
+std::string format_time(double unix_seconds);
+// Elapsed time at a glance: "42s", "3m 12s", "1h 02m", "2d 03h".
+std::string format_duration(double seconds);
+// Sizes in binary units: "512 B", "3.4 KiB", "42.7 MiB".
+std::string format_bytes(std::int64_t bytes);
+// A cell of a text table on one line: line breaks shown as "\n" so columns stay aligned.
+std::string one_line(const std::string& text);
+
+// How a command prints its result: a table for people, CSV or JSON for scripts.
+enum class Format { Table, Csv, Json };
+// Adds --json (and --csv when `csv` is true, the two exclusive) to `command`, setting `format`.
+// `format` must outlive the command.
+void add_format_flags(CLI::App& command, Format& format, bool csv = true);
 
 }  // namespace graft::cli

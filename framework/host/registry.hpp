@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graft/errors.hpp"
@@ -49,8 +50,15 @@ struct LoadProblem {
 // The fingerprint this host was built with (GRAFT_BUILD_FINGERPRINT).
 std::string host_fingerprint();
 
+// Every kind, in the order list() sorts them.
+inline constexpr PluginKind kPluginKinds[] = {PluginKind::Model, PluginKind::Dataset, PluginKind::Strategy,
+                                              PluginKind::Scheduler};
+// The kind whose kind_name() is `name` ("model", ...), if any.
+std::optional<PluginKind> kind_from_name(std::string_view name);
+
 // Built-in plugin folder beside the executable (<exe>/../lib/graft/plugins, build and install
-// trees alike), then each folder of GRAFT_PLUGIN_PATH (':'-separated), in that order.
+// trees alike; left out when it does not exist), then each folder of GRAFT_PLUGIN_PATH
+// (':'-separated, empty entries ignored), in that order.
 std::vector<std::filesystem::path> default_search_path();
 
 class Registry {
@@ -60,16 +68,24 @@ class Registry {
   Registry& operator=(Registry&&) noexcept;
   ~Registry();
 
-  // Loads every shared library (*.so, *.dylib) in each folder (not recursive, sorted by name),
-  // or the file itself when an entry is a file. A folder that does not exist is a LoadProblem.
+  // Loads every shared library (*.so, *.so.N, *.dylib) in each folder (not recursive, sorted by
+  // name), or the file itself when an entry is a file. A folder that does not exist is a LoadProblem.
   // A library already loaded (same canonical path) is not loaded twice.
-  // Throws DuplicatePluginError when a (kind, name) is provided by two different files.
+  // Throws DuplicatePluginError when a (kind, name) is provided by two different files; the
+  // registry is then as it was before the call (problems found on the way are kept).
   void scan(const std::vector<std::filesystem::path>& entries);
 
+  // Pointers from find(), get() and list() stay valid as long as the registry, across scans.
   const LoadedPlugin* find(PluginKind kind, const std::string& name) const;
+  // Like find(), but an unknown name throws the PluginError that create() throws.
+  const LoadedPlugin& get(PluginKind kind, const std::string& name) const;
   std::vector<const LoadedPlugin*> list() const;  // sorted by kind, then name
   std::vector<std::string> names(PluginKind kind) const;
   const std::vector<LoadProblem>& problems() const;
+
+  // Each problem is logged as a warning when found (the default). A command that prints
+  // problems() itself, after its own output, turns this off to avoid saying everything twice.
+  void set_log_problems(bool enabled);
 
   // Calls the factory; a throwing factory becomes PluginError("model 'x' (FILE): MESSAGE").
   // Unknown name: PluginError listing the known names of that kind (with "did you mean").

@@ -43,6 +43,12 @@ std::string list_text(const std::vector<T>& items, Format format) {
   return out + "]";
 }
 
+// "an int", "a float": for messages.
+std::string with_article(ParamType type) {
+  const std::string_view name = type_name(type);
+  return std::string(name.front() == 'i' ? "an " : "a ") + std::string(name);
+}
+
 std::string number_text(double value) {
   return value == std::floor(value) && std::abs(value) < 1e15 ? fmt::format("{}", static_cast<long long>(value))
                                                                : fmt::format("{}", value);
@@ -108,7 +114,7 @@ ParamSpec ParamSpec::one_of(std::vector<std::string> allowed) const {
 
 std::string ParamSpec::check(const ParamValue& value) const {
   if (type_of(value) != type) {
-    return fmt::format("'{}' must be a {}, got a {} ({})", key, type_name(type), type_name(type_of(value)),
+    return fmt::format("'{}' must be {}, got {} ({})", key, with_article(type), with_article(type_of(value)),
                        to_toml(value));
   }
   auto check_number = [&](double x) -> std::string {
@@ -210,7 +216,7 @@ template <class T>
 const T& get_as(const Params& params, std::string_view key, ParamType expected) {
   const ParamValue& value = params.at(key);
   if (const T* typed = std::get_if<T>(&value)) return *typed;
-  throw ParamError(fmt::format("parameter '{}' is a {}, not a {}", key, type_name(type_of(value)), type_name(expected)));
+  throw ParamError(fmt::format("parameter '{}' is {}, not {}", key, with_article(type_of(value)), with_article(expected)));
 }
 }  // namespace
 

@@ -12,12 +12,13 @@
 namespace graft {
 
 struct Progress {
-  std::int64_t step = 0;             // optimizer steps done so far (after warmup, see above)
-  std::int64_t total_steps = 1;      // steps of the whole run (after warmup)
+  std::int64_t step = 0;             // optimizer steps done since warmup ended
+  std::int64_t total_steps = 1;      // steps of the run after warmup
   std::int64_t steps_per_epoch = 1;
-  std::int64_t epoch = 0;            // step / steps_per_epoch
+  std::int64_t epoch = 0;            // epochs completed since training started (warmup included)
   std::int64_t total_epochs = 1;
   std::optional<double> last_metric; // latest value of the monitored metric, if any
+  double base_lr = 0;                // [train] lr, for schedules with absolute floors (eta_min)
 };
 
 class GRAFT_SDK_API Scheduler : public Plugin {

@@ -6,6 +6,7 @@
 // progress never blocks readers and several writer processes can share one file.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -38,6 +39,7 @@ std::string to_text(const Value& value);  // "" for null; shortest round-trip te
 enum class RunStatus { Queued, Running, Completed, Failed, Interrupted };
 const char* status_name(RunStatus status);                     // "completed", ...
 std::optional<RunStatus> parse_status(const std::string& name);
+std::vector<RunStatus> all_statuses();                         // in lifecycle order, queued first
 
 struct ParamRow {
   std::string key;  // dotted: "train.lr", "model.plugin"
@@ -70,7 +72,7 @@ struct MetricPoint {
   std::int64_t step = 0;            // optimizer steps done when measured
   std::optional<std::int64_t> epoch;
   double value = 0;
-  double time = 0;                  // unix seconds
+  double time = 0;                  // unix seconds; 0 means "when logged"
 };
 
 struct ArtifactRow {
@@ -156,6 +158,10 @@ class Store {
 
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
   std::optional<RunDetails> get_run(std::int64_t run_id) const;
+  // Final values (as in final_metrics) of `keys` for the runs list_runs(filter) returns:
+  // run id -> key -> value. A run without a value for a key has no entry for it.
+  std::map<std::int64_t, std::map<std::string, double>> final_values(const std::vector<std::string>& keys,
+                                                                    const RunFilter& filter = {}) const;
 
   // Runs the SQL on a read-only connection (SQLITE_OPEN_READONLY plus PRAGMA query_only), so a
   // statement that writes is refused (QueryError naming the reason) and changes nothing.

@@ -1,0 +1,31 @@
+#pragma once
+// What `run`, `validate` and `lr-curve` share: read the file and its overrides, load the plugins
+// it may need (built-in folder, GRAFT_PLUGIN_PATH, --plugin-path, [plugins] paths), validate.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "experiment.hpp"
+#include "registry.hpp"
+
+namespace graft::cli {
+
+struct ExperimentArguments {
+  std::string file;
+  std::vector<std::string> overrides;     // --set KEY=VALUE
+  std::vector<std::string> plugin_paths;  // --plugin-path DIR
+};
+
+// Adds FILE, --set and --plugin-path to a subcommand.
+void add_experiment_arguments(CLI::App& command, ExperimentArguments& arguments);
+
+struct LoadedExperiment {
+  host::Registry registry;
+  experiment::Experiment experiment;
+};
+
+// Throws ConfigError (one positioned line) or InputError: nothing has run or been written.
+LoadedExperiment load_experiment(const ExperimentArguments& arguments);
+
+}  // namespace graft::cli

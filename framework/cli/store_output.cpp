@@ -1,0 +1,62 @@
+#include "store_output.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "graft/errors.hpp"
+#include "output.hpp"
+
+namespace graft::cli {
+
+storage::Store open_store_for_reading(const Context& context) {
+  return storage::Store::open(context.store_path(), storage::Store::Access::ReadOnly);
+}
+
+std::string table_cell(const storage::Value& value) {
+  if (const auto* real = std::get_if<double>(&value)) return format_number(*real);
+  return one_line(storage::to_text(value));
+}
+
+std::string csv_cell(const storage::Value& value) { return storage::to_text(value); }
+
+nlohmann::json json_value(const storage::Value& value) {
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
+  if (const auto* real = std::get_if<double>(&value)) return std::isfinite(*real) ? nlohmann::json(*real) : nullptr;
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return nullptr;
+}
+
+nlohmann::json json_number(const std::optional<double>& value) {
+  return value ? json_value(storage::Value(*value)) : nullptr;
+}
+
+std::optional<double> duration_of(const storage::RunSummary& run) {
+  if (!run.ended_at) return std::nullopt;
+  return *run.ended_at - run.started_at;
+}
+
+nlohmann::json summary_json(const storage::RunSummary& run) {
+  return {
+      {"id", run.id},
+      {"experiment", run.experiment},
+      {"trial", run.trial},
+      {"status", storage::status_name(run.status)},
+      {"seed", run.seed},
+      {"started_at", run.started_at},
+      {"ended_at", json_number(run.ended_at)},
+      {"heartbeat_at", json_number(run.heartbeat_at)},
+      {"duration_s", json_number(duration_of(run))},
+      {"host", run.host},
+      {"pid", run.pid},
+      {"error", run.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.error)},
+  };
+}
+
+const storage::RunDetails& require_run(const std::optional<storage::RunDetails>& run, std::int64_t id,
+                                       const storage::Store& store) {
+  if (!run) throw InputError(fmt::format("no run {} in {}", id, store.path().string()));
+  return *run;
+}
+
+}  // namespace graft::cli

@@ -1,0 +1,66 @@
+#include "engine_schema.hpp"
+
+#include "registry.hpp"
+
+namespace graft::engine {
+
+ParamSchema experiment_table_schema() {
+  return {
+      required_param("name", ParamType::String, "experiment name; runs are grouped under it in the store"),
+      string_param("description", "", "one line saying what the experiment is for"),
+      int_param("seed", 1, "seed of the first repeat; repeat i uses seed + i").at_least(0),
+      int_param("repeats", 1, "trials per sweep combination, one per seed").between(1, 1000),
+  };
+}
+
+ParamSchema train_table_schema() {
+  return {
+      int_param("epochs", 10, "passes over the training split").between(1, 100000),
+      int_param("batch_size", 64, "examples per optimizer step").between(1, 1 << 20),
+      int_param("eval_batch_size", 256, "examples per batch when evaluating").between(1, 1 << 20),
+      bool_param("drop_last", true, "skip the last, incomplete training batch of each epoch"),
+      string_param("optimizer", "adamw", "optimizer").one_of({"sgd", "adam", "adamw"}),
+      float_param("lr", 1e-3, "base learning rate; schedule factor and group scales multiply it").at_least(0),
+      float_param("momentum", 0.9, "SGD momentum").between(0, 1),
+      bool_param("nesterov", false, "SGD Nesterov momentum"),
+      float_list_param("betas", {0.9, 0.999}, "Adam/AdamW betas (two values)").between(0, 1),
+      float_param("eps", 1e-8, "Adam/AdamW epsilon").at_least(0),
+      float_param("weight_decay", 0.0, "L2 penalty (SGD, Adam) or decoupled weight decay (AdamW)").at_least(0),
+      float_param("grad_clip_norm", 0.0, "clip the global gradient norm to this value; 0 = off").at_least(0),
+      int_param("threads", 0, "intra-op threads for LibTorch; 0 = every core of the machine").between(0, 1024),
+      int_param("loader_threads", 2, "threads preparing batches ahead of the trainer; 0 = on the training thread")
+          .between(0, 64),
+      int_param("prefetch_batches", 4, "batches prepared ahead per loader").between(1, 256),
+      string_param("device", "auto", "where to train: auto picks CUDA when available").one_of({"auto", "cpu", "cuda"}),
+      string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
+          .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
+      int_param("log_every_steps", 50, "record train.loss and lr every N optimizer steps").between(1, 1000000),
+  };
+}
+
+ParamSchema scheduler_extras_schema() {
+  return {
+      int_param("warmup_steps", 0, "linear warmup over this many optimizer steps, then the schedule").at_least(0),
+      float_param("warmup_start_factor", 0.0, "LR factor at step 0 of the warmup").between(0, 1),
+  };
+}
+
+experiment::SchemaCatalog make_catalog(const host::Registry& registry) {
+  experiment::SchemaCatalog catalog;
+  catalog.engine_tables["experiment"] = experiment_table_schema();
+  catalog.engine_tables["train"] = train_table_schema();
+  catalog.plugin_tables = {{"model", PluginKind::Model},
+                           {"dataset", PluginKind::Dataset},
+                           {"strategy", PluginKind::Strategy},
+                           {"scheduler", PluginKind::Scheduler}};
+  catalog.default_plugins = {{"strategy", "full"}, {"scheduler", "constant"}};
+  catalog.plugin_table_extras["scheduler"] = scheduler_extras_schema();
+  catalog.find_plugin = [&registry](PluginKind kind, const std::string& name) -> const ParamSchema* {
+    const auto* plugin = registry.find(kind, name);
+    return plugin ? &plugin->schema : nullptr;
+  };
+  catalog.plugin_names = [&registry](PluginKind kind) { return registry.names(kind); };
+  return catalog;
+}
+
+}  // namespace graft::engine

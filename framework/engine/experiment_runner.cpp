@@ -1,0 +1,116 @@
+#include "experiment_runner.hpp"
+
+#include <unistd.h>
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "graft/log.hpp"
+#include "graft/storage/store.hpp"
+#include "interrupt.hpp"
+#include "run_recorder.hpp"
+#include "trainer.hpp"
+#include "trial_setup.hpp"
+
+namespace graft::engine {
+namespace {
+
+// Store params keep numbers numeric (SQL compares them); lists are kept as their TOML text.
+storage::Value to_store_value(const ParamValue& value) {
+  if (const auto* flag = std::get_if<bool>(&value)) return std::int64_t{*flag ? 1 : 0};
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
+  if (const auto* real = std::get_if<double>(&value)) return *real;
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return to_toml(value);
+}
+
+std::string host_name() {
+  char buffer[256] = {};
+  return gethostname(buffer, sizeof(buffer) - 1) == 0 ? std::string(buffer) : std::string("unknown");
+}
+
+storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
+                             const TrialPlugins& plugins) {
+  storage::NewRun run;
+  run.experiment = experiment.name;
+  run.description = experiment.description;
+  run.trial = trial.name;
+  run.config_toml = trial.config_toml;
+  run.config_hash = trial.config_hash;
+  run.seed = static_cast<std::int64_t>(trial.seed);
+  for (const auto& [key, value] : trial.flat) run.params.push_back(storage::ParamRow{key, to_store_value(value)});
+  run.plugins = plugins.records;
+  run.host = host_name();
+  run.pid = static_cast<std::int64_t>(getpid());
+  return run;
+}
+
+std::string summary_line(const std::map<std::string, double>& summary) {
+  std::string text;
+  for (const char* key : {"best.epoch", "best.val.accuracy", "best.test.accuracy", "best.test.macro_f1"}) {
+    if (auto it = summary.find(key); it != summary.end()) text += fmt::format(" {} {:.4g}", key, it->second);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::filesystem::path runs_folder(const std::filesystem::path& store_path) {
+  return store_path.parent_path() / (store_path.stem().string() + "-runs");
+}
+
+std::filesystem::path cache_folder(const std::filesystem::path& store_path) {
+  return store_path.parent_path() / (store_path.stem().string() + "-cache");
+}
+
+RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
+                         const RunOptions& options) {
+  install_interrupt_handler();
+  RunReport report;
+  std::optional<storage::Store> store;
+  for (const auto& trial : experiment.trials) {
+    if (interrupt_requested()) break;
+    const std::string label = fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(),
+                                          trial.name);
+    log::info("{}: preparing", label);
+    TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path));
+    check_trial(plugins, trial.tables.at("train"));
+
+    if (!store) store = storage::Store::open(options.store_path);
+    const std::int64_t run_id = store->begin_run(describe_run(experiment, trial, plugins));
+    report.run_ids.push_back(run_id);
+    log::info("{}: run {} started", label, run_id);
+
+    TrainerOptions trainer_options;
+    trainer_options.train = trial.tables.at("train");
+    trainer_options.schedule = trial.plugins.at("scheduler").params;
+    trainer_options.seed = trial.seed;
+    trainer_options.run_dir = runs_folder(options.store_path) / std::to_string(run_id);
+    trainer_options.display_name = fmt::format("run {}", run_id);
+    trainer_options.show_progress = options.show_progress;
+
+    TrainOutcome outcome;
+    {
+      RunRecorder recorder(*store, run_id);
+      outcome = train_trial(plugins, trainer_options, recorder);
+    }
+    store->finish_run(run_id, outcome.status, outcome.error);
+    switch (outcome.status) {
+      case storage::RunStatus::Completed:
+        ++report.completed;
+        log::info("{}: run {} completed:{}", label, run_id, summary_line(outcome.summary));
+        break;
+      case storage::RunStatus::Interrupted:
+        ++report.interrupted;
+        log::warn("{}: run {} interrupted", label, run_id);
+        break;
+      default:
+        ++report.failed;
+        log::error("{}: run {} failed: {}", label, run_id, outcome.error);
+    }
+  }
+  return report;
+}
+
+}  // namespace graft::engine

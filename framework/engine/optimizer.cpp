@@ -1,0 +1,68 @@
+#include "optimizer.hpp"
+
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/optim/sgd.h>
+
+#include "graft/errors.hpp"
+
+namespace graft::engine {
+namespace {
+
+std::unique_ptr<torch::optim::OptimizerOptions> make_options(const Params& train) {
+  const std::string& name = train.get_string("optimizer");
+  const double lr = train.get_float("lr");
+  const double weight_decay = train.get_float("weight_decay");
+  if (name == "sgd") {
+    return std::make_unique<torch::optim::SGDOptions>(torch::optim::SGDOptions(lr)
+                                                          .momentum(train.get_float("momentum"))
+                                                          .nesterov(train.get_bool("nesterov"))
+                                                          .weight_decay(weight_decay));
+  }
+  const auto betas = train.get_float_list("betas");
+  if (betas.size() != 2) throw InputError("train.betas must hold two values, got " + std::to_string(betas.size()));
+  const auto beta_pair = std::make_tuple(betas[0], betas[1]);
+  if (name == "adam") {
+    return std::make_unique<torch::optim::AdamOptions>(
+        torch::optim::AdamOptions(lr).betas(beta_pair).eps(train.get_float("eps")).weight_decay(weight_decay));
+  }
+  if (name == "adamw") {
+    return std::make_unique<torch::optim::AdamWOptions>(
+        torch::optim::AdamWOptions(lr).betas(beta_pair).eps(train.get_float("eps")).weight_decay(weight_decay));
+  }
+  throw InputError("unknown optimizer '" + name + "' (use sgd, adam or adamw)");
+}
+
+}  // namespace
+
+ScaledOptimizer::ScaledOptimizer(const Params& train, const std::vector<OptimizerGroup>& groups) {
+  const auto defaults = make_options(train);
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  for (const auto& group : groups) {
+    if (group.parameters.empty()) continue;
+    param_groups.emplace_back(group.parameters, defaults->clone());
+    scales_.push_back(group.lr_scale);
+    parameters_.insert(parameters_.end(), group.parameters.begin(), group.parameters.end());
+  }
+  if (param_groups.empty()) throw InputError("the strategy left no parameters to train");
+  const std::string& name = train.get_string("optimizer");
+  if (name == "sgd") {
+    optimizer_ = std::make_unique<torch::optim::SGD>(param_groups, static_cast<torch::optim::SGDOptions&>(*defaults));
+  } else if (name == "adam") {
+    optimizer_ = std::make_unique<torch::optim::Adam>(param_groups, static_cast<torch::optim::AdamOptions&>(*defaults));
+  } else {
+    optimizer_ = std::make_unique<torch::optim::AdamW>(param_groups, static_cast<torch::optim::AdamWOptions&>(*defaults));
+  }
+  set_lr(train.get_float("lr"));
+}
+
+void ScaledOptimizer::set_lr(double lr) {
+  auto& groups = optimizer_->param_groups();
+  for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lr * scales_[i]);
+}
+
+void ScaledOptimizer::zero_grad() { optimizer_->zero_grad(); }
+
+void ScaledOptimizer::step() { optimizer_->step(); }
+
+}  // namespace graft::engine

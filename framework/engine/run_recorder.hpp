@@ -1,0 +1,34 @@
+#pragma once
+// Where a running trial's metrics go: buffered and written to the store in batches (one short
+// transaction each), at most every couple of seconds and at the end of every epoch, with the
+// run's heartbeat.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graft/storage/store.hpp"
+
+namespace graft::engine {
+
+class RunRecorder {
+ public:
+  RunRecorder(storage::Store& store, std::int64_t run_id);
+  ~RunRecorder();  // flushes what is left (errors are logged, not thrown)
+
+  void record(const std::string& key, double value, std::int64_t step, std::optional<std::int64_t> epoch);
+  void flush_if_due();
+  void flush();
+  void add_artifact(const storage::ArtifactRow& artifact);
+
+  std::int64_t run_id() const { return run_id_; }
+
+ private:
+  storage::Store& store_;
+  std::int64_t run_id_;
+  std::vector<storage::MetricPoint> pending_;
+  std::chrono::steady_clock::time_point last_flush_;
+};
+
+}  // namespace graft::engine

@@ -1,0 +1,300 @@
+#include "trainer.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+#include <torch/cuda.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/utils.h>
+
+#include "batch_loader.hpp"
+#include "checkpoint.hpp"
+#include "classification_metrics.hpp"
+#include "graft/errors.hpp"
+#include "graft/hash.hpp"
+#include "graft/log.hpp"
+#include "interrupt.hpp"
+#include "lr_schedule.hpp"
+#include "optimizer.hpp"
+#include "progress.hpp"
+
+namespace graft::engine {
+namespace {
+
+// Seeds of the data order and augmentation, apart from the model's initialisation seed.
+constexpr std::uint64_t kShuffleStream = 0x5348;
+constexpr std::uint64_t kAugmentStream = 0x4155;
+
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted by the user (Ctrl-C)") {}
+};
+
+struct Diverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+CollateFunction collate_with(Model& model) {
+  return [&model](const std::vector<Example>& examples, const CollateOptions& options) {
+    return model.collate(examples, options);
+  };
+}
+
+LoaderOptions loader_options(const Params& train, std::size_t batch_size, Mode mode, std::uint64_t seed,
+                             bool drop_last) {
+  LoaderOptions options;
+  options.batch_size = batch_size;
+  options.drop_last = drop_last;
+  options.mode = mode;
+  options.seed = seed;
+  options.threads = static_cast<int>(train.get_int("loader_threads"));
+  options.prefetch = static_cast<int>(train.get_int("prefetch_batches"));
+  return options;
+}
+
+// The monitored metric improves upward, except losses.
+bool improves(const std::string& monitor, double candidate, const std::optional<double>& best) {
+  if (!best) return true;
+  const bool lower_is_better = monitor.size() >= 4 && monitor.compare(monitor.size() - 4, 4, "loss") == 0;
+  return lower_is_better ? candidate < *best : candidate > *best;
+}
+
+storage::ArtifactRow describe_file(const std::string& name, const std::filesystem::path& path) {
+  return storage::ArtifactRow{name, path.string(), sha256_file(path),
+                              static_cast<std::int64_t>(std::filesystem::file_size(path))};
+}
+
+class TrialTrainer {
+ public:
+  TrialTrainer(TrialPlugins& plugins, const TrainerOptions& options, RunRecorder& recorder)
+      : plugins_(plugins),
+        options_(options),
+        recorder_(recorder),
+        train_(options.train),
+        device_(resolve_device(train_)),
+        num_classes_(plugins.task.num_classes()),
+        batch_size_(static_cast<std::size_t>(train_.get_int("batch_size"))),
+        epochs_(train_.get_int("epochs")),
+        monitor_(train_.get_string("monitor")) {
+    check_trial(plugins_, train_);
+    const std::size_t train_size = plugins_.dataset->size(Split::Train);
+    steps_per_epoch_ = static_cast<std::int64_t>(train_.get_bool("drop_last")
+                                                     ? std::max<std::size_t>(1, train_size / batch_size_)
+                                                     : (train_size + batch_size_ - 1) / batch_size_);
+  }
+
+  TrainOutcome run() {
+    plugins_.model->module().to(device_);
+    const auto groups = plugins_.strategy->param_groups(*plugins_.model);
+    ScaledOptimizer optimizer(train_, groups);
+    const LrSchedule schedule(*plugins_.scheduler, options_.schedule, train_.get_float("lr"), steps_per_epoch_,
+                              epochs_);
+    ProgressReporter progress(options_.display_name, epochs_, steps_per_epoch_, options_.show_progress);
+    TrainOutcome outcome;
+    try {
+      for (std::int64_t epoch = 0; epoch < epochs_; ++epoch) {
+        progress.begin_epoch(epoch);
+        train_epoch(epoch, optimizer, schedule, progress);
+        const auto measured = end_epoch(epoch);
+        progress.end_epoch(epoch_summary(measured));
+      }
+    } catch (const Interrupted& stop) {
+      outcome.status = storage::RunStatus::Interrupted;
+      outcome.error = stop.what();
+    } catch (const Diverged& divergence) {
+      outcome.status = storage::RunStatus::Failed;
+      outcome.error = divergence.what();
+    } catch (const c10::Error& error) {
+      outcome.status = storage::RunStatus::Failed;
+      outcome.error = error.what_without_backtrace();
+    } catch (const std::exception& error) {
+      outcome.status = storage::RunStatus::Failed;
+      outcome.error = error.what();
+    }
+    progress.message("");
+    record_summary(outcome);
+    return outcome;
+  }
+
+ private:
+  void train_epoch(std::int64_t epoch, ScaledOptimizer& optimizer, const LrSchedule& schedule,
+                   ProgressReporter& progress) {
+    auto& model = *plugins_.model;
+    model.module().train();
+    plugins_.strategy->on_epoch_start(model, static_cast<int>(epoch), static_cast<int>(epochs_));
+
+    const std::uint64_t epoch_seed = mix_seed(options_.seed, static_cast<std::uint64_t>(epoch));
+    BatchLoader loader(*plugins_.dataset, Split::Train,
+                       example_order(plugins_.dataset->size(Split::Train), mix_seed(epoch_seed, kShuffleStream)),
+                       collate_with(model),
+                       loader_options(train_, batch_size_, Mode::Train, mix_seed(epoch_seed, kAugmentStream),
+                                      train_.get_bool("drop_last")));
+    const double clip = train_.get_float("grad_clip_norm");
+    const auto log_every = train_.get_int("log_every_steps");
+    ClassificationMetrics epoch_metrics(num_classes_);
+    double window_loss = 0;
+    std::int64_t window_steps = 0, step_in_epoch = 0;
+
+    while (auto host_batch = loader.next()) {
+      if (interrupt_requested()) throw Interrupted();
+      const double lr = schedule.lr(step_, last_monitored_);
+      optimizer.set_lr(lr);
+      const Batch batch = host_batch->to(device_);
+      const at::Tensor logits = model.forward(batch);
+      const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
+      optimizer.zero_grad();
+      loss.backward();
+      if (clip > 0) torch::nn::utils::clip_grad_norm_(optimizer.parameters(), clip);
+      optimizer.step();
+      ++step_;
+      ++step_in_epoch;
+
+      const double loss_value = loss.item<double>();
+      if (!std::isfinite(loss_value)) {
+        throw Diverged(fmt::format("diverged at step {}: the training loss is {}", step_, loss_value));
+      }
+      epoch_metrics.add(logits.detach(), batch.labels, loss_value);
+      window_loss += loss_value;
+      ++window_steps;
+      // The last step of an epoch is summarised by the epoch's own rows below.
+      if (step_ % log_every == 0 && step_in_epoch != static_cast<std::int64_t>(loader.batch_count())) {
+        recorder_.record("train.loss", window_loss / static_cast<double>(window_steps), step_, epoch);
+        recorder_.record("lr", lr, step_, epoch);
+        window_loss = 0;
+        window_steps = 0;
+      }
+      progress.step(step_in_epoch, loss_value, epoch_metrics.count());
+      recorder_.flush_if_due();
+    }
+    recorder_.record("train.loss", epoch_metrics.loss(), step_, epoch);
+    recorder_.record("train.accuracy", epoch_metrics.accuracy(), step_, epoch);
+    recorder_.record("lr", schedule.lr(std::max<std::int64_t>(0, step_ - 1), last_monitored_), step_, epoch);
+    train_metrics_ = epoch_metrics.values();
+  }
+
+  std::map<std::string, double> end_epoch(std::int64_t epoch) {
+    std::map<std::string, double> measured;
+    for (const auto& [name, value] : train_metrics_) measured["train." + name] = value;
+    for (Split split : {Split::Validation, Split::Test}) {
+      if (plugins_.dataset->size(split) == 0) continue;
+      const auto values = evaluate(*plugins_.model, *plugins_.dataset, split, num_classes_, train_, device_);
+      for (const auto& [name, value] : values) {
+        const std::string key = std::string(split_name(split)) + "." + name;
+        measured[key] = value;
+        recorder_.record(key, value, step_, epoch);
+      }
+    }
+    const auto monitored = measured.find(monitor_);
+    if (monitored != measured.end()) {
+      last_monitored_ = monitored->second;
+      if (improves(monitor_, monitored->second, best_monitored_)) {
+        best_monitored_ = monitored->second;
+        best_epoch_ = epoch;
+        best_measured_ = measured;
+        save_checkpoint(plugins_.model->module(), options_.run_dir / "best.pt");
+      }
+    }
+    save_checkpoint(plugins_.model->module(), options_.run_dir / "last.pt");
+    recorder_.flush();
+    return measured;
+  }
+
+  std::string epoch_summary(const std::map<std::string, double>& measured) const {
+    std::string text;
+    for (const char* key : {"train.loss", "val.loss", "val.accuracy", "test.accuracy"}) {
+      if (auto it = measured.find(key); it != measured.end()) text += fmt::format(" {} {:.4f}", key, it->second);
+    }
+    return text;
+  }
+
+  // The summary of the run: the best epoch and every metric measured then, as "best.*" rows.
+  void record_summary(TrainOutcome& outcome) {
+    if (best_epoch_) {
+      outcome.summary["best.epoch"] = static_cast<double>(*best_epoch_);
+      for (const auto& [key, value] : best_measured_) outcome.summary["best." + key] = value;
+    }
+    try {
+      for (const auto& [key, value] : outcome.summary) recorder_.record(key, value, step_, std::nullopt);
+      for (const char* name : {"best", "last"}) {
+        const auto path = options_.run_dir / (std::string(name) + ".pt");
+        if (std::filesystem::exists(path)) recorder_.add_artifact(describe_file(name, path));
+      }
+      recorder_.flush();
+    } catch (const std::exception& error) {
+      log::error("could not record the summary of run {}: {}", recorder_.run_id(), error.what());
+    }
+  }
+
+  TrialPlugins& plugins_;
+  const TrainerOptions& options_;
+  RunRecorder& recorder_;
+  const Params& train_;
+  c10::Device device_;
+  std::size_t num_classes_;
+  std::size_t batch_size_;
+  std::int64_t epochs_;
+  std::string monitor_;
+  std::int64_t steps_per_epoch_ = 1;
+  std::int64_t step_ = 0;
+  std::map<std::string, double> train_metrics_;
+  std::optional<double> last_monitored_;
+  std::optional<double> best_monitored_;
+  std::optional<std::int64_t> best_epoch_;
+  std::map<std::string, double> best_measured_;
+};
+
+}  // namespace
+
+void check_trial(const TrialPlugins& plugins, const Params& train) {
+  if (plugins.dataset->size(Split::Train) == 0) throw InputError("the dataset has no training examples");
+  const std::string& monitor = train.get_string("monitor");
+  if (monitor.rfind("val.", 0) == 0 && plugins.dataset->size(Split::Validation) == 0) {
+    throw InputError(fmt::format("train.monitor = \"{}\" needs a validation split, and the dataset has none "
+                                 "(give the dataset a validation fraction, or monitor train.loss)",
+                                 monitor));
+  }
+  resolve_device(train);
+}
+
+c10::Device resolve_device(const Params& train) {
+  const std::string& wanted = train.get_string("device");
+  if (wanted == "cpu") return c10::Device(c10::kCPU);
+  const bool has_cuda = torch::cuda::is_available();
+  if (wanted == "cuda" && !has_cuda) {
+    throw InputError("train.device = \"cuda\", but this LibTorch sees no CUDA device (use \"auto\" or \"cpu\")");
+  }
+  return has_cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
+}
+
+std::map<std::string, double> evaluate(Model& model, const Dataset& dataset, Split split, std::size_t num_classes,
+                                       const Params& train, c10::Device device) {
+  torch::NoGradGuard no_grad;
+  model.module().eval();
+  const auto batch_size = static_cast<std::size_t>(train.get_int("eval_batch_size"));
+  BatchLoader loader(dataset, split, example_order(dataset.size(split), std::nullopt), collate_with(model),
+                     loader_options(train, batch_size, Mode::Eval, /*seed=*/0, /*drop_last=*/false));
+  ClassificationMetrics metrics(num_classes);
+  while (auto host_batch = loader.next()) {
+    if (interrupt_requested()) throw Interrupted();
+    const Batch batch = host_batch->to(device);
+    const at::Tensor logits = model.forward(batch);
+    const double loss = torch::nn::functional::cross_entropy(logits, batch.labels).item<double>();
+    metrics.add(logits, batch.labels, loss);
+  }
+  return metrics.values();
+}
+
+TrainOutcome train_trial(TrialPlugins& plugins, const TrainerOptions& options, RunRecorder& recorder) {
+  try {
+    TrialTrainer trainer(plugins, options, recorder);
+    return trainer.run();
+  } catch (const std::exception& error) {
+    TrainOutcome outcome;
+    outcome.status = storage::RunStatus::Failed;
+    outcome.error = error.what();
+    return outcome;
+  }
+}
+
+}  // namespace graft::engine

@@ -1,0 +1,45 @@
+#pragma once
+// Trains one trial: epochs over the training split, evaluation of validation and test after
+// each epoch, best checkpoint by the monitored metric and last checkpoint in the run folder.
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "graft/params.hpp"
+#include "graft/storage/store.hpp"
+#include "run_recorder.hpp"
+#include "trial_setup.hpp"
+
+namespace graft::engine {
+
+struct TrainerOptions {
+  Params train;                     // resolved [train] table
+  Params schedule;                  // resolved [scheduler] table (warmup keys)
+  std::uint64_t seed = 0;
+  std::filesystem::path run_dir;    // checkpoints go here
+  std::string display_name;         // for progress lines
+  bool show_progress = true;
+};
+
+struct TrainOutcome {
+  storage::RunStatus status = storage::RunStatus::Completed;
+  std::string error;                        // why it failed or stopped
+  std::map<std::string, double> summary;    // best.epoch, best.<monitor>, best.test.accuracy, ...
+};
+
+// Input problems that only show once the plugins exist (no training examples, a monitored
+// validation metric without a validation split, CUDA asked for and absent): InputError.
+void check_trial(const TrialPlugins& plugins, const Params& train);
+
+// Never throws for training problems (divergence, a plugin's exception, Ctrl-C): they come back
+// as a failed or interrupted outcome, and what was measured until then is recorded.
+TrainOutcome train_trial(TrialPlugins& plugins, const TrainerOptions& options, RunRecorder& recorder);
+
+// Loss (cross-entropy), accuracy and macro-F1 of the model on one split, in evaluation mode.
+std::map<std::string, double> evaluate(Model& model, const Dataset& dataset, Split split, std::size_t num_classes,
+                                       const Params& train, c10::Device device);
+
+// The device of [train] device: "auto" picks CUDA when LibTorch sees one.
+c10::Device resolve_device(const Params& train);
+
+}  // namespace graft::engine

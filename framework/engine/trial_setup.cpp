@@ -1,0 +1,78 @@
+#include "trial_setup.hpp"
+
+#include <thread>
+
+#include <ATen/Parallel.h>
+#include <torch/utils.h>
+
+#include "graft/errors.hpp"
+#include "graft/log.hpp"
+#include "registry.hpp"
+
+namespace graft::engine {
+namespace {
+
+PluginContext make_context(const experiment::Trial& trial, const std::filesystem::path& cache_dir) {
+  PluginContext context;
+  context.seed = trial.seed;
+  context.cache_dir = cache_dir;
+  return context;
+}
+
+template <class T>
+std::shared_ptr<T> create(const experiment::Trial& trial, const std::string& table, const host::Registry& registry,
+                          const PluginContext& context) {
+  const auto& choice = trial.plugins.at(table);
+  return registry.create_as<T>(choice.plugin, choice.params, context);
+}
+
+storage::PluginRow describe(const host::Registry& registry, PluginKind kind, const std::string& name) {
+  const auto* plugin = registry.find(kind, name);
+  return storage::PluginRow{kind_name(kind), plugin->name, plugin->version, plugin->file.string(), plugin->sha256};
+}
+
+}  // namespace
+
+int resolve_threads(const Params& train) {
+  const auto configured = train.get_int("threads");
+  if (configured > 0) return static_cast<int>(configured);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry) {
+  return create<Scheduler>(trial, "scheduler", registry, make_context(trial, {}));
+}
+
+std::shared_ptr<Dataset> create_dataset(const experiment::Trial& trial, const host::Registry& registry,
+                                        const std::filesystem::path& cache_dir) {
+  return create<Dataset>(trial, "dataset", registry, make_context(trial, cache_dir));
+}
+
+TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
+                         const std::filesystem::path& cache_dir) {
+  // Debian's LibTorch would otherwise run on one thread; the user's setting or every core.
+  at::set_num_threads(resolve_threads(trial.tables.at("train")));
+  torch::manual_seed(trial.seed);
+
+  const PluginContext context = make_context(trial, cache_dir);
+  TrialPlugins plugins;
+  plugins.dataset = create<Dataset>(trial, "dataset", registry, context);
+  plugins.task.class_names = plugins.dataset->class_names();
+  if (plugins.task.num_classes() < 2) {
+    throw InputError("dataset '" + trial.plugins.at("dataset").plugin + "' has " +
+                     std::to_string(plugins.task.num_classes()) + " class(es); classification needs at least 2");
+  }
+  plugins.model = create<Model>(trial, "model", registry, context);
+  plugins.model->build(plugins.task);
+  plugins.strategy = create<Strategy>(trial, "strategy", registry, context);
+  plugins.scheduler = create<Scheduler>(trial, "scheduler", registry, context);
+
+  const std::pair<const char*, PluginKind> tables[] = {{"model", PluginKind::Model},
+                                                       {"dataset", PluginKind::Dataset},
+                                                       {"strategy", PluginKind::Strategy},
+                                                       {"scheduler", PluginKind::Scheduler}};
+  for (const auto& [table, kind] : tables) plugins.records.push_back(describe(registry, kind, trial.plugins.at(table).plugin));
+  return plugins;
+}
+
+}  // namespace graft::engine

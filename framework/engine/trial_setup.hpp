@@ -1,0 +1,43 @@
+#pragma once
+// Turns one resolved trial into live plugins: dataset loaded, model built for its classes,
+// strategy and scheduler created. Runs before anything is written to the store, so a bad path or
+// a bad checkpoint is reported as bad input with nothing recorded.
+#include <memory>
+#include <vector>
+
+#include "experiment.hpp"
+#include "graft/dataset.hpp"
+#include "graft/model.hpp"
+#include "graft/scheduler.hpp"
+#include "graft/strategy.hpp"
+#include "graft/storage/store.hpp"
+
+namespace graft::host {
+class Registry;
+}
+
+namespace graft::engine {
+
+struct TrialPlugins {
+  std::shared_ptr<Dataset> dataset;
+  std::shared_ptr<Model> model;
+  std::shared_ptr<Strategy> strategy;
+  std::shared_ptr<Scheduler> scheduler;
+  TaskSpec task;
+  std::vector<storage::PluginRow> records;  // name, version, file and sha256 of each
+};
+
+// Threads for LibTorch: [train] threads, 0 meaning every core of the machine.
+int resolve_threads(const Params& train);
+
+// Seeds LibTorch (before the model initialises its weights), sets threads, creates the plugins.
+TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
+                         const std::filesystem::path& cache_dir);
+
+// Creates only the plugins that have no torch state to build (dataset and scheduler): enough
+// for `graft lr-curve`.
+std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry);
+std::shared_ptr<Dataset> create_dataset(const experiment::Trial& trial, const host::Registry& registry,
+                                        const std::filesystem::path& cache_dir);
+
+}  // namespace graft::engine

@@ -1,0 +1,68 @@
+#include "overrides.hpp"
+
+#include <fmt/format.h>
+
+#include "conversion.hpp"
+#include "toml_reading.hpp"
+
+namespace graft::experiment {
+namespace {
+
+std::string trim(const std::string& text) {
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return {};
+  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
+}
+
+// "train.lr" -> {"train", "lr"}; both parts non-empty.
+std::pair<std::string, std::string> split_dotted(const std::string& key, const Location& at, const char* example) {
+  auto dot = key.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
+    fail(at, fmt::format("'{}' must be TABLE.KEY, e.g. {}", key, example));
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
+
+RawValue text_value(const Override& override, const Location& at) {
+  RawValue raw;
+  raw.kind = RawValue::Kind::Text;
+  raw.text = override.value;
+  raw.at = at;
+  return raw;
+}
+
+// A sweep axis from the command line: a TOML array, or comma-separated values (bracketed or
+// not) that are typed later by the swept key's spec.
+RawValue sweep_values(const Override& override, const Location& at) {
+  auto parsed = parse_toml_value(override.value, at);
+  if (parsed && parsed->kind == RawValue::Kind::Array) return *parsed;
+  return split_list_text(text_value(override, at));
+}
+
+}  // namespace
+
+Override parse_override(const std::string& text) {
+  const Location at = Location::override_text(text);
+  auto equals = text.find('=');
+  if (equals == std::string::npos) fail(at, "expected KEY=VALUE, e.g. train.lr=3e-4");
+  Override out{trim(text.substr(0, equals)), trim(text.substr(equals + 1)), text};
+  if (out.key.empty()) fail(at, "missing KEY before '=', e.g. train.lr=3e-4");
+  return out;
+}
+
+void apply_overrides(Document& doc, const std::vector<Override>& overrides) {
+  for (const Override& override : overrides) {
+    const Location at = Location::override_text(override.text.empty() ? override.key + "=" + override.value
+                                                                       : override.text);
+    auto [table, key] = split_dotted(override.key, at, "train.lr");
+    if (table == kSweepTable) {
+      split_dotted(key, at, "sweep.train.lr");  // the axis names a key of a table
+      doc.find_or_add(table, at).set(Entry{key, at, sweep_values(override, at)});
+      continue;
+    }
+    doc.find_or_add(table, at).set(Entry{key, at, text_value(override, at)});
+    // A fixed value pins a swept key: `--set train.lr=1e-3` runs the sweep without that axis.
+    if (Table* sweep = doc.find(kSweepTable)) sweep->erase(override.key);
+  }
+}
+
+}  // namespace graft::experiment

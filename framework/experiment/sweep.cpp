@@ -1,0 +1,65 @@
+#include "sweep.hpp"
+
+#include <fmt/format.h>
+
+#include "canonical_toml.hpp"
+#include "suggestions.hpp"
+#include "trial_tables.hpp"
+
+namespace graft::experiment {
+namespace {
+
+constexpr const char* kExperimentTable = "experiment";
+constexpr const char* kSeedKey = "seed";
+
+// Odometer over the axes, the last turning fastest; false once every combination was visited.
+bool advance(std::vector<std::size_t>& choice, const std::vector<Axis>& axes) {
+  for (std::size_t i = axes.size(); i-- > 0;) {
+    if (++choice[i] < axes[i].labels.size()) return true;
+    choice[i] = 0;
+  }
+  return false;
+}
+
+std::vector<std::string> swept_values(const Plan& plan, const std::vector<std::size_t>& choice) {
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < plan.axes.size(); ++i)
+    parts.push_back(fmt::format("{}={}", plan.axes[i].key, plan.axes[i].labels[choice[i]]));
+  return parts;
+}
+
+// experiment.seed of this combination (it may be swept); 0 when the engine has no seed key.
+std::int64_t base_seed(const ResolvedTables& resolved) {
+  auto experiment = resolved.tables.find(kExperimentTable);
+  if (experiment == resolved.tables.end() || !experiment->second.has(kSeedKey)) return 0;
+  return experiment->second.get_int(kSeedKey);
+}
+
+}  // namespace
+
+std::vector<Trial> expand(const Plan& plan) {
+  std::vector<Trial> trials;
+  std::vector<std::size_t> choice(plan.axes.size(), 0);
+  // The seed is in the name whenever it tells trials apart, and alone when nothing else would.
+  const bool name_seed = plan.repeats > 1 || plan.axes.empty();
+  do {
+    const ResolvedTables resolved = resolve_tables(plan, choice);
+    const std::int64_t first_seed = base_seed(resolved);
+    for (std::int64_t repeat = 0; repeat < plan.repeats; ++repeat) {
+      Trial trial;
+      trial.index = static_cast<int>(trials.size());
+      trial.seed = static_cast<std::uint64_t>(first_seed + repeat);
+      trial.plugins = resolved.plugins;
+      trial.tables = resolved.tables;
+      trial.tables[kExperimentTable].set(kSeedKey, static_cast<std::int64_t>(trial.seed));
+      std::vector<std::string> parts = swept_values(plan, choice);
+      if (name_seed) parts.push_back(fmt::format("seed={}", trial.seed));
+      trial.name = join(parts, ",");
+      canonicalize(trial);
+      trials.push_back(std::move(trial));
+    }
+  } while (advance(choice, plan.axes));
+  return trials;
+}
+
+}  // namespace graft::experiment

@@ -1,0 +1,44 @@
+#pragma once
+// Subsets and splits of labelled data, shared by dataset plugins so that every dataset offers
+// the same params with the same meaning: `classes` (a subset, relabelled 0..k-1 in the order
+// given), `train_per_class`, `test_per_class`, and `validation_fraction` (split from the
+// training data per class, seeded). No torch here.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "graft/export.hpp"
+#include "graft/params.hpp"
+
+namespace graft {
+
+// The params above, to append to a dataset's schema.
+GRAFT_SDK_API ParamSchema subset_schema();
+
+struct SubsetOptions {
+  std::vector<std::int64_t> classes;  // empty: all, in label order
+  std::int64_t train_per_class = 0;   // 0: all
+  std::int64_t test_per_class = 0;    // 0: all
+  double validation_fraction = 0.1;
+  GRAFT_SDK_API static SubsetOptions from(const Params& params);
+};
+
+// Items of one split: positions in the source data and their new labels.
+struct SplitIndex {
+  std::vector<std::size_t> items;
+  std::vector<std::int64_t> labels;
+  std::size_t size() const { return items.size(); }
+};
+
+struct Splits {
+  SplitIndex train, validation, test;
+  std::vector<std::int64_t> source_classes;  // new label -> label in the source data
+};
+
+// `train_labels` / `test_labels`: the source labels, in [0, num_classes). Throws InputError for a
+// class that is not in the data. Deterministic for a given seed.
+GRAFT_SDK_API Splits make_splits(const std::vector<std::int64_t>& train_labels,
+                                 const std::vector<std::int64_t>& test_labels, std::int64_t num_classes,
+                                 const SubsetOptions& options, std::uint64_t seed);
+
+}  // namespace graft

@@ -1,0 +1,114 @@
+#include "graft/splits.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "graft/errors.hpp"
+
+namespace graft {
+namespace {
+
+// Seeded Fisher-Yates: the same on every standard library, unlike std::shuffle.
+void shuffle(std::vector<std::size_t>& items, std::mt19937_64& generator) {
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[generator() % i]);
+}
+
+std::vector<std::vector<std::size_t>> by_class(const std::vector<std::int64_t>& labels, std::int64_t num_classes) {
+  std::vector<std::vector<std::size_t>> groups(static_cast<std::size_t>(num_classes));
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] < 0 || labels[i] >= num_classes) {
+      throw InputError(fmt::format("label {} of item {} is outside 0..{}", labels[i], i, num_classes - 1));
+    }
+    groups[static_cast<std::size_t>(labels[i])].push_back(i);
+  }
+  return groups;
+}
+
+void append(SplitIndex& split, const std::vector<std::size_t>& items, std::int64_t label) {
+  for (auto item : items) {
+    split.items.push_back(item);
+    split.labels.push_back(label);
+  }
+}
+
+void sort_by_item(SplitIndex& split) {
+  std::vector<std::size_t> order(split.items.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return split.items[a] < split.items[b]; });
+  SplitIndex sorted;
+  for (auto i : order) append(sorted, {split.items[i]}, split.labels[i]);
+  split = std::move(sorted);
+}
+
+}  // namespace
+
+ParamSchema subset_schema() {
+  return {
+      int_list_param("classes", {}, "subset of source labels, relabelled 0..k-1 in this order; [] = all").at_least(0),
+      int_param("train_per_class", 0, "training examples kept per class (after the validation split); 0 = all")
+          .at_least(0),
+      int_param("test_per_class", 0, "test examples kept per class; 0 = all").at_least(0),
+      float_param("validation_fraction", 0.1, "share of each class's training data held out for validation")
+          .between(0, 0.9),
+  };
+}
+
+SubsetOptions SubsetOptions::from(const Params& params) {
+  SubsetOptions options;
+  options.classes = params.get_int_list("classes");
+  options.train_per_class = params.get_int("train_per_class");
+  options.test_per_class = params.get_int("test_per_class");
+  options.validation_fraction = params.get_float("validation_fraction");
+  return options;
+}
+
+Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vector<std::int64_t>& test_labels,
+                   std::int64_t num_classes, const SubsetOptions& options, std::uint64_t seed) {
+  Splits splits;
+  splits.source_classes = options.classes;
+  if (splits.source_classes.empty()) {
+    for (std::int64_t c = 0; c < num_classes; ++c) splits.source_classes.push_back(c);
+  }
+  for (std::size_t i = 0; i < splits.source_classes.size(); ++i) {
+    const auto c = splits.source_classes[i];
+    if (c < 0 || c >= num_classes) {
+      throw InputError(fmt::format("classes: {} is not a label of this data (labels are 0..{})", c, num_classes - 1));
+    }
+    if (std::count(splits.source_classes.begin(), splits.source_classes.begin() + i, c)) {
+      throw InputError(fmt::format("classes: {} is listed twice", c));
+    }
+  }
+
+  const auto train_groups = by_class(train_labels, num_classes);
+  const auto test_groups = by_class(test_labels, num_classes);
+  std::mt19937_64 generator(seed);
+  for (std::size_t label = 0; label < splits.source_classes.size(); ++label) {
+    const auto source = static_cast<std::size_t>(splits.source_classes[label]);
+    auto train = train_groups[source];
+    shuffle(train, generator);
+    const auto held_out = static_cast<std::size_t>(std::llround(options.validation_fraction * train.size()));
+    std::vector<std::size_t> validation(train.begin(), train.begin() + held_out);
+    train.erase(train.begin(), train.begin() + held_out);
+    if (options.train_per_class > 0 && train.size() > static_cast<std::size_t>(options.train_per_class)) {
+      train.resize(static_cast<std::size_t>(options.train_per_class));
+    }
+    auto test = test_groups[source];
+    if (options.test_per_class > 0 && test.size() > static_cast<std::size_t>(options.test_per_class)) {
+      shuffle(test, generator);
+      test.resize(static_cast<std::size_t>(options.test_per_class));
+    }
+    const auto new_label = static_cast<std::int64_t>(label);
+    append(splits.train, train, new_label);
+    append(splits.validation, validation, new_label);
+    append(splits.test, test, new_label);
+  }
+  sort_by_item(splits.train);
+  sort_by_item(splits.validation);
+  sort_by_item(splits.test);
+  return splits;
+}
+
+}  // namespace graft

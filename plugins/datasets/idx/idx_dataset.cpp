@@ -1,0 +1,123 @@
+// Dataset `idx`: MNIST-family data in IDX files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
+// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte; each plain or .gz) in one folder.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "graft/dataset.hpp"
+#include "graft/errors.hpp"
+#include "graft/log.hpp"
+#include "graft/splits.hpp"
+#include "idx_file.hpp"
+
+namespace {
+
+const std::vector<std::string> kFashionMnistNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                     "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+// "<folder>/<stem>" or "<folder>/<stem>.gz", whichever exists.
+std::filesystem::path find_file(const std::filesystem::path& folder, const std::string& stem) {
+  for (const auto& candidate : {folder / stem, folder / (stem + ".gz")}) {
+    if (std::filesystem::exists(candidate)) return candidate;
+  }
+  throw graft::InputError("dataset.path: no " + stem + " or " + stem + ".gz in " + folder.string());
+}
+
+struct ImagesAndLabels {
+  torch::Tensor images;              // uint8 [N, H, W]
+  std::vector<std::int64_t> labels;
+};
+
+ImagesAndLabels read_pair(const std::filesystem::path& folder, const std::string& prefix) {
+  const auto image_path = find_file(folder, prefix + "-images-idx3-ubyte");
+  const auto label_path = find_file(folder, prefix + "-labels-idx1-ubyte");
+  auto images = graft::idx::read_idx(image_path);
+  const auto labels = graft::idx::read_idx(label_path);
+  if (images.shape.size() != 3) throw graft::InputError(image_path.string() + ": expected 3 dimensions (N, H, W)");
+  if (labels.shape.size() != 1 || labels.shape[0] != images.shape[0]) {
+    throw graft::InputError(label_path.string() + ": " + std::to_string(labels.data.size()) + " labels for " +
+                            std::to_string(images.shape[0]) + " images in " + image_path.string());
+  }
+  ImagesAndLabels out;
+  out.images = torch::from_blob(images.data.data(), images.shape, torch::kUInt8).clone();
+  out.labels.assign(labels.data.begin(), labels.data.end());
+  return out;
+}
+
+bool looks_like_fashion_mnist(const std::filesystem::path& folder) {
+  std::string text = folder.lexically_normal().string();
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text.find("fashion") != std::string::npos;
+}
+
+class IdxDataset : public graft::Dataset {
+ public:
+  static graft::ParamSchema schema() {
+    graft::ParamSchema schema = {
+        graft::required_param("path", graft::ParamType::String, "folder holding the four IDX files (plain or .gz)"),
+        graft::string_list_param("class_names", {},
+                                 "names of the source labels; [] = Fashion-MNIST's when the path says "
+                                 "'fashion', else the label numbers"),
+    };
+    for (auto& spec : graft::subset_schema()) schema.push_back(spec);
+    return schema;
+  }
+
+  IdxDataset(const graft::Params& params, const graft::PluginContext& context) {
+    const std::filesystem::path folder = params.get_string("path");
+    if (!std::filesystem::is_directory(folder)) {
+      throw graft::InputError("dataset.path: " + folder.string() + " is not a folder");
+    }
+    train_ = read_pair(folder, "train");
+    test_ = read_pair(folder, "t10k");
+    if (train_.labels.empty()) throw graft::InputError("dataset.path: the training files in " + folder.string() + " are empty");
+    std::int64_t num_classes = 1 + *std::max_element(train_.labels.begin(), train_.labels.end());
+    for (auto label : test_.labels) num_classes = std::max(num_classes, label + 1);
+    splits_ = graft::make_splits(train_.labels, test_.labels, num_classes, graft::SubsetOptions::from(params),
+                                 context.seed);
+
+    auto source_names = params.get_string_list("class_names");
+    if (source_names.empty() && looks_like_fashion_mnist(folder) && num_classes == 10) source_names = kFashionMnistNames;
+    if (!source_names.empty() && static_cast<std::int64_t>(source_names.size()) != num_classes) {
+      throw graft::InputError("dataset.class_names: " + std::to_string(source_names.size()) + " names for " +
+                              std::to_string(num_classes) + " labels");
+    }
+    for (auto source : splits_.source_classes) {
+      names_.push_back(source_names.empty() ? std::to_string(source) : source_names[static_cast<std::size_t>(source)]);
+    }
+    graft::log::info("idx: {} classes, {} train / {} validation / {} test examples from {}", names_.size(),
+                     splits_.train.size(), splits_.validation.size(), splits_.test.size(), folder.string());
+  }
+
+  std::vector<std::string> class_names() const override { return names_; }
+
+  std::size_t size(graft::Split split) const override { return index(split).size(); }
+
+  graft::Example get(graft::Split split, std::size_t position) const override {
+    const auto& chosen = index(split);
+    const auto& source = split == graft::Split::Test ? test_ : train_;
+    graft::Example example;
+    example.image = source.images[static_cast<std::int64_t>(chosen.items.at(position))].unsqueeze(0);  // [1, H, W]
+    example.label = chosen.labels[position];
+    return example;
+  }
+
+ private:
+  const graft::SplitIndex& index(graft::Split split) const {
+    switch (split) {
+      case graft::Split::Train: return splits_.train;
+      case graft::Split::Validation: return splits_.validation;
+      case graft::Split::Test: return splits_.test;
+    }
+    return splits_.train;
+  }
+
+  ImagesAndLabels train_, test_;
+  graft::Splits splits_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
+GRAFT_PLUGIN(graft::describe<IdxDataset>("idx", "1.0.0", "MNIST-family IDX files (plain or gzipped)"))

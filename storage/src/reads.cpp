@@ -1,0 +1,158 @@
+// Reads for the command line: run listings and everything about one run.
+#include <initializer_list>
+
+#include <fmt/format.h>
+
+#include "store_impl.hpp"
+
+namespace graft::storage {
+namespace {
+
+using sqlite::Statement;
+
+// The columns read_summary() expects, in its order; queries append their own columns after them.
+constexpr const char* kSummarySelect =
+    "SELECT r.id, e.name, r.trial, r.status, r.seed, r.started_at, r.ended_at, r.heartbeat_at, "
+    "r.host, r.pid, r.error";
+constexpr int kSummaryColumns = 11;
+constexpr const char* kRunsFrom = " FROM runs r JOIN experiments e ON e.id = r.experiment_id";
+// ?1 is the experiment name and ?2 the status, NULL when not filtered: one fixed SQL text serves
+// every filter, with the values bound.
+constexpr const char* kRunsWhere = " WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2)";
+
+std::string sql(std::initializer_list<const char*> parts) {
+  std::string text;
+  for (const char* part : parts) text += part;
+  return text;
+}
+
+void bind_filter(Statement& statement, const RunFilter& filter) {
+  statement.bind(1, filter.experiment);
+  if (filter.status) statement.bind(2, status_name(*filter.status));
+}
+
+RunSummary read_summary(const Statement& row, const std::filesystem::path& path) {
+  RunSummary summary;
+  summary.id = row.get_int(0);
+  summary.experiment = row.get_text(1);
+  summary.trial = row.get_text(2);
+  const std::string status = row.get_text(3);
+  const auto parsed = parse_status(status);
+  if (!parsed) {
+    throw StoreError(fmt::format("run {} in {} has status '{}', which this graft does not know", summary.id,
+                                 path.string(), status));
+  }
+  summary.status = *parsed;
+  summary.seed = row.get_int(4);
+  summary.started_at = row.get_double(5);
+  summary.ended_at = row.get_optional_double(6);
+  summary.heartbeat_at = row.get_optional_double(7);
+  summary.host = row.get_text(8);
+  summary.pid = row.get_int(9);
+  summary.error = row.get_text(10);  // NULL reads as ""
+  return summary;
+}
+
+std::vector<ParamRow> read_params(sqlite::Database& db, std::int64_t run_id) {
+  Statement select(db, "SELECT key, value FROM params WHERE run_id = ? ORDER BY key");
+  select.bind(1, run_id);
+  std::vector<ParamRow> params;
+  while (select.step()) params.push_back({select.get_text(0), select.get_value(1)});
+  return params;
+}
+
+std::vector<FinalMetric> read_final_metrics(sqlite::Database& db, std::int64_t run_id) {
+  Statement select(db, "SELECT key, value, step, epoch FROM final_metrics WHERE run_id = ? ORDER BY key");
+  select.bind(1, run_id);
+  std::vector<FinalMetric> metrics;
+  while (select.step()) {
+    metrics.push_back({select.get_text(0), select.get_double(1), select.get_int(2), select.get_optional_int(3)});
+  }
+  return metrics;
+}
+
+// The last value of each metric within each epoch (highest step, then the row logged last),
+// pivoted into one row per epoch. Rows without an epoch are not part of any epoch.
+std::vector<EpochRow> read_epochs(sqlite::Database& db, std::int64_t run_id) {
+  Statement select(db,
+                   "SELECT epoch, key, value FROM ("
+                   "  SELECT epoch, key, value, row_number() OVER ("
+                   "    PARTITION BY epoch, key ORDER BY step DESC, rowid DESC) AS recency"
+                   "  FROM metrics WHERE run_id = ? AND epoch IS NOT NULL)"
+                   " WHERE recency = 1 ORDER BY epoch, key");
+  select.bind(1, run_id);
+  std::vector<EpochRow> epochs;
+  while (select.step()) {
+    const std::int64_t epoch = select.get_int(0);
+    if (epochs.empty() || epochs.back().epoch != epoch) epochs.push_back({epoch, {}});
+    epochs.back().metrics.emplace_back(select.get_text(1), select.get_double(2));
+  }
+  return epochs;
+}
+
+std::vector<PluginRow> read_plugins(sqlite::Database& db, std::int64_t run_id) {
+  Statement select(db, "SELECT kind, name, version, path, sha256 FROM run_plugins WHERE run_id = ? ORDER BY rowid");
+  select.bind(1, run_id);
+  std::vector<PluginRow> plugins;
+  while (select.step()) {
+    plugins.push_back({select.get_text(0), select.get_text(1), select.get_text(2), select.get_text(3), select.get_text(4)});
+  }
+  return plugins;
+}
+
+std::vector<ArtifactRow> read_artifacts(sqlite::Database& db, std::int64_t run_id) {
+  Statement select(db, "SELECT name, path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY name");
+  select.bind(1, run_id);
+  std::vector<ArtifactRow> artifacts;
+  while (select.step()) {
+    artifacts.push_back({select.get_text(0), select.get_text(1), select.get_text(2), select.get_int(3)});
+  }
+  return artifacts;
+}
+
+}  // namespace
+
+std::vector<RunSummary> Store::list_runs(const RunFilter& filter) const {
+  Statement select(impl_->db, sql({kSummarySelect, kRunsFrom, kRunsWhere, " ORDER BY r.id"}).c_str());
+  bind_filter(select, filter);
+  std::vector<RunSummary> runs;
+  while (select.step()) runs.push_back(read_summary(select, impl_->path));
+  return runs;
+}
+
+std::map<std::int64_t, std::map<std::string, double>> Store::final_values(const std::vector<std::string>& keys,
+                                                                         const RunFilter& filter) const {
+  // One query per key: the key is a partition column of final_metrics, so SQLite computes the
+  // window over that key's rows only.
+  Statement select(impl_->db, sql({"SELECT r.id, f.value", kRunsFrom, " JOIN final_metrics f ON f.run_id = r.id",
+                                   kRunsWhere, " AND f.key = ?3"})
+                                  .c_str());
+  std::map<std::int64_t, std::map<std::string, double>> values;
+  for (const auto& key : keys) {
+    select.reset();
+    bind_filter(select, filter);
+    select.bind(3, key);
+    while (select.step()) values[select.get_int(0)][key] = select.get_double(1);
+  }
+  return values;
+}
+
+std::optional<RunDetails> Store::get_run(std::int64_t run_id) const {
+  auto& db = impl_->db;
+  Statement select(db, sql({kSummarySelect, ", r.config_toml, r.config_hash", kRunsFrom, " WHERE r.id = ?"}).c_str());
+  select.bind(1, run_id);
+  if (!select.step()) return std::nullopt;
+
+  RunDetails details;
+  details.summary = read_summary(select, impl_->path);
+  details.config_toml = select.get_text(kSummaryColumns);
+  details.config_hash = select.get_text(kSummaryColumns + 1);
+  details.params = read_params(db, run_id);
+  details.final_metrics = read_final_metrics(db, run_id);
+  details.epochs = read_epochs(db, run_id);
+  details.plugins = read_plugins(db, run_id);
+  details.artifacts = read_artifacts(db, run_id);
+  return details;
+}
+
+}  // namespace graft::storage

@@ -1,0 +1,52 @@
+// Text forms of the store's small value types.
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "graft/storage/store.hpp"
+
+namespace graft::storage {
+namespace {
+
+// One table for both directions, in the order of RunStatus. These names are what the `status`
+// column holds, so they are part of the public schema (docs/querying.md).
+constexpr std::array<std::pair<RunStatus, const char*>, 5> kStatusNames{{
+    {RunStatus::Queued, "queued"},
+    {RunStatus::Running, "running"},
+    {RunStatus::Completed, "completed"},
+    {RunStatus::Failed, "failed"},
+    {RunStatus::Interrupted, "interrupted"},
+}};
+
+}  // namespace
+
+std::string to_text(const Value& value) {
+  if (const auto* integer = std::get_if<std::int64_t>(&value)) return std::to_string(*integer);
+  // fmt's default for doubles is the shortest text that reads back as the same number.
+  if (const auto* real = std::get_if<double>(&value)) return fmt::format("{}", *real);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return {};
+}
+
+const char* status_name(RunStatus status) {
+  for (const auto& [candidate, name] : kStatusNames) {
+    if (candidate == status) return name;
+  }
+  return "unknown";
+}
+
+std::vector<RunStatus> all_statuses() {
+  std::vector<RunStatus> statuses;
+  for (const auto& entry : kStatusNames) statuses.push_back(entry.first);
+  return statuses;
+}
+
+std::optional<RunStatus> parse_status(const std::string& name) {
+  for (const auto& [status, candidate] : kStatusNames) {
+    if (name == candidate) return status;
+  }
+  return std::nullopt;
+}
+
+}  // namespace graft::storage

@@ -1,0 +1,42 @@
+#include <catch2/catch.hpp>
+
+#include "graft/errors.hpp"
+#include "graft/params.hpp"
+
+using namespace graft;
+
+TEST_CASE("ParamSpec::check reports type, range and choice problems") {
+  const auto epochs = int_param("epochs", 10, "passes").between(1, 100);
+  CHECK(epochs.check(ParamValue{std::int64_t{5}}).empty());
+  CHECK(epochs.check(ParamValue{std::int64_t{0}}) == "'epochs' must be >= 1, got 0");
+  CHECK(epochs.check(ParamValue{std::int64_t{101}}) == "'epochs' must be <= 100, got 101");
+  CHECK(epochs.check(ParamValue{std::string("ten")}) == "'epochs' must be an int, got a string (\"ten\")");
+
+  const auto optimizer = string_param("optimizer", "adamw", "which").one_of({"sgd", "adamw"});
+  CHECK(optimizer.check(ParamValue{std::string("adam")}) == "'optimizer' must be one of \"sgd\", \"adamw\", got \"adam\"");
+
+  const auto classes = int_list_param("classes", {}, "subset").at_least(0);
+  CHECK(classes.check(ParamValue{std::vector<std::int64_t>{1, -2}}) == "'classes' must be >= 0, got -2");
+}
+
+TEST_CASE("Params getters are typed and name the key when wrong") {
+  Params params = Params::defaults({int_param("depth", 18, ""), float_param("lr", 1e-3, ""),
+                                    int_list_param("classes", {1, 2}, ""), required_param("path", ParamType::String, "")});
+  CHECK(params.get_int("depth") == 18);
+  CHECK(params.get_float("depth") == 18.0);  // ints widen to floats
+  CHECK(params.get_float_list("classes") == std::vector<double>{1.0, 2.0});
+  CHECK_FALSE(params.has("path"));            // required keys have no default
+  CHECK_THROWS_WITH(params.get_string("path"), "parameter 'path' is not set");
+  CHECK_THROWS_AS(params.get_int("lr"), ParamError);
+  CHECK_THROWS_WITH(params.get_int("lr"), "parameter 'lr' is a float, not an int");
+}
+
+TEST_CASE("to_toml writes values that read back as the same TOML type") {
+  CHECK(to_toml(ParamValue{1.0}) == "1.0");
+  CHECK(to_toml(ParamValue{3e-4}) == "0.0003");
+  CHECK(to_toml(ParamValue{std::int64_t{3}}) == "3");
+  CHECK(to_toml(ParamValue{std::string("a\"b")}) == "\"a\\\"b\"");
+  CHECK(to_toml(ParamValue{std::vector<std::string>{"x", "y"}}) == "[\"x\", \"y\"]");
+  CHECK(to_toml(ParamValue{true}) == "true");
+  CHECK(to_display(ParamValue{std::string("full")}) == "full");
+}

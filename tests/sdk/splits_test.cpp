@@ -1,0 +1,69 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "graft/errors.hpp"
+#include "graft/splits.hpp"
+
+using namespace graft;
+
+namespace {
+std::vector<std::int64_t> labels_cycle(int count, int classes) {
+  std::vector<std::int64_t> labels;
+  for (int i = 0; i < count; ++i) labels.push_back(i % classes);
+  return labels;
+}
+}  // namespace
+
+TEST_CASE("make_splits holds out a stratified validation fraction and caps per class") {
+  const auto train = labels_cycle(1000, 10);  // 100 per class
+  const auto test = labels_cycle(200, 10);
+  SubsetOptions options;
+  options.validation_fraction = 0.2;
+  options.train_per_class = 30;
+  options.test_per_class = 5;
+  const auto splits = make_splits(train, test, 10, options, /*seed=*/1);
+  CHECK(splits.validation.size() == 200);
+  CHECK(splits.train.size() == 300);
+  CHECK(splits.test.size() == 50);
+  // No example in two splits.
+  std::set<std::size_t> seen(splits.train.items.begin(), splits.train.items.end());
+  for (auto item : splits.validation.items) CHECK(seen.count(item) == 0);
+  // Labels agree with the source.
+  for (std::size_t i = 0; i < splits.train.size(); ++i) CHECK(splits.train.labels[i] == train[splits.train.items[i]]);
+}
+
+TEST_CASE("make_splits relabels a class subset in the order given") {
+  const auto train = labels_cycle(100, 10);
+  SubsetOptions options;
+  options.classes = {7, 2};
+  options.validation_fraction = 0;
+  const auto splits = make_splits(train, train, 10, options, 1);
+  CHECK(splits.source_classes == std::vector<std::int64_t>{7, 2});
+  CHECK(splits.train.size() == 20);
+  for (std::size_t i = 0; i < splits.train.size(); ++i) {
+    const auto source = train[splits.train.items[i]];
+    CHECK(splits.train.labels[i] == (source == 7 ? 0 : 1));
+  }
+}
+
+TEST_CASE("make_splits is deterministic for a seed and differs across seeds") {
+  const auto train = labels_cycle(500, 5);
+  SubsetOptions options;
+  options.validation_fraction = 0.1;
+  const auto a = make_splits(train, train, 5, options, 3);
+  const auto b = make_splits(train, train, 5, options, 3);
+  const auto c = make_splits(train, train, 5, options, 4);
+  CHECK(a.validation.items == b.validation.items);
+  CHECK(a.validation.items != c.validation.items);
+}
+
+TEST_CASE("make_splits refuses classes that are not in the data") {
+  SubsetOptions options;
+  options.classes = {1, 12};
+  CHECK_THROWS_WITH(make_splits(labels_cycle(10, 10), {}, 10, options, 1),
+                    "classes: 12 is not a label of this data (labels are 0..9)");
+  options.classes = {1, 1};
+  CHECK_THROWS_WITH(make_splits(labels_cycle(10, 10), {}, 10, options, 1), "classes: 1 is listed twice");
+}
