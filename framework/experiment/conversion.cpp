@@ -34,6 +34,17 @@ std::string with_article(const std::string& noun) {
   return (vowel ? "an " : "a ") + noun;
 }
 
+// True for `[1, 2]` and `[[1], [2]]`, false for `[1,2],[3]`: the first '[' closes at the end.
+bool bracketed(const std::string& body) {
+  if (body.size() < 2 || body.front() != '[' || body.back() != ']') return false;
+  int depth = 0;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    depth += body[i] == '[' ? 1 : body[i] == ']' ? -1 : 0;
+    if (depth == 0) return i + 1 == body.size();
+  }
+  return false;
+}
+
 RawValue string_value(std::string text, const Location& at) {
   RawValue raw;
   raw.kind = Kind::String;
@@ -196,7 +207,7 @@ std::string describe(const RawValue& raw) {
 
 RawValue split_list_text(const RawValue& text) {
   std::string body = trim(text.text);
-  if (body.size() >= 2 && body.front() == '[' && body.back() == ']') body = trim(body.substr(1, body.size() - 2));
+  if (bracketed(body)) body = trim(body.substr(1, body.size() - 2));
   RawValue list;
   list.kind = Kind::Array;
   list.at = text.at;

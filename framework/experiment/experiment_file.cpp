@@ -31,8 +31,9 @@ ExperimentFile::~ExperimentFile() = default;
 ExperimentFile ExperimentFile::load(const std::filesystem::path& path, std::vector<Override> overrides) {
   const std::string name = path.string();
   std::error_code error;
+  if (!std::filesystem::exists(path, error)) throw ConfigError(fmt::format("{}: error: no such experiment file", name));
   if (!std::filesystem::is_regular_file(path, error))
-    throw ConfigError(fmt::format("{}: error: no such experiment file", name));
+    throw ConfigError(fmt::format("{}: error: not a file; an experiment is one TOML file", name));
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();

@@ -18,7 +18,11 @@ std::string quote(const std::string& text) {
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
-      default: out += c;
+      case '\r': out += "\\r"; break;
+      default:
+        // TOML strings may not hold other control characters raw; canonical configs must parse.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
+        else out += c;
     }
   }
   return out + "\"";

@@ -8,7 +8,7 @@ using namespace graft::experiment;
 using namespace graft::experiment::testing;
 
 namespace {
-const Trial& only_trial(const Experiment& experiment) {
+Trial only_trial(const Experiment& experiment) {
   REQUIRE(experiment.trials.size() == 1);
   return experiment.trials.front();
 }
@@ -24,7 +24,7 @@ TEST_CASE("parse_override splits at the first '='", "[experiment][overrides]") {
 }
 
 TEST_CASE("override values are typed by the schema", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(
+  const Trial trial = only_trial(resolve_text(
       kBase, {"train.lr=1", "train.epochs=3", "train.deterministic=false", "dataset.classes=[1,2]",
               "train.betas=0.8, 0.9", "train.metrics=f1,loss", "experiment.description=hello world",
               "dataset.path=\"/quoted path\"", "model.channels=64"}));
@@ -41,19 +41,19 @@ TEST_CASE("override values are typed by the schema", "[experiment][overrides]") 
 }
 
 TEST_CASE("a string override is raw text unless quoted", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(kBase, {"dataset.path=2024", "model.plugin=resnet",
+  const Trial trial = only_trial(resolve_text(kBase, {"dataset.path=2024", "model.plugin=resnet",
                                                        "model.pretrained=run:fmnist-pretrain"}));
   CHECK(trial.plugins.at("dataset").params.get_string("path") == "2024");
   CHECK(trial.plugins.at("model").params.get_string("pretrained") == "run:fmnist-pretrain");
 }
 
 TEST_CASE("an empty list override clears a list", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(kBase + std::string("classes = [1]\n"), {"dataset.classes=[]"}));
+  const Trial trial = only_trial(resolve_text(kBase + std::string("classes = [1]\n"), {"dataset.classes=[]"}));
   CHECK(trial.plugins.at("dataset").params.get_int_list("classes").empty());
 }
 
 TEST_CASE("overriding the plugin validates the table against the new plugin", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(kBase, {"model.plugin=resnet", "model.depth=50"}));
+  const Trial trial = only_trial(resolve_text(kBase, {"model.plugin=resnet", "model.depth=50"}));
   CHECK(trial.plugins.at("model").plugin == "resnet");
   CHECK(trial.plugins.at("model").params.get_int("depth") == 50);
   CHECK_FALSE(trial.plugins.at("model").params.has("channels"));
@@ -88,7 +88,7 @@ TEST_CASE("override errors name the override", "[experiment][overrides]") {
 }
 
 TEST_CASE("an override creates a table the file leaves out", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(kBase, {"scheduler.plugin=cosine", "scheduler.warmup_steps=10"}));
+  const Trial trial = only_trial(resolve_text(kBase, {"scheduler.plugin=cosine", "scheduler.warmup_steps=10"}));
   CHECK(trial.plugins.at("scheduler").plugin == "cosine");
   CHECK(trial.plugins.at("scheduler").params.get_int("warmup_steps") == 10);
 }
@@ -120,6 +120,6 @@ TEST_CASE("a fixed override pins a swept key", "[experiment][overrides][sweep]")
 }
 
 TEST_CASE("a later override of one key wins", "[experiment][overrides]") {
-  const Trial& trial = only_trial(resolve_text(kBase, {"train.epochs=3", "train.epochs=4"}));
+  const Trial trial = only_trial(resolve_text(kBase, {"train.epochs=3", "train.epochs=4"}));
   CHECK(trial.tables.at("train").get_int("epochs") == 4);
 }

@@ -27,21 +27,21 @@ TEST_CASE("every table is resolved with its defaults", "[experiment][resolve]") 
 }
 
 TEST_CASE("an integer is accepted where a float is expected", "[experiment][resolve]") {
-  const Trial& trial =
+  const Trial trial =
       resolve_text(kBase + std::string("[train]\nlr = 1\nbetas = [1, 0.5]\n")).trials.at(0);
   CHECK(trial.tables.at("train").at("lr") == ParamValue{1.0});
   CHECK(trial.tables.at("train").at("betas") == ParamValue{std::vector<double>{1.0, 0.5}});
 }
 
 TEST_CASE("engine extras of a plugin table are accepted", "[experiment][resolve]") {
-  const Trial& trial =
+  const Trial trial =
       resolve_text(kBase + std::string("[scheduler]\nplugin = \"cosine\"\nwarmup_steps = 50\n")).trials.at(0);
   CHECK(trial.plugins.at("scheduler").params.get_int("warmup_steps") == 50);
   CHECK(trial.plugins.at("scheduler").params.get_float("min_factor") == 0.0);
 }
 
 TEST_CASE("flat holds every resolved key, dotted and sorted", "[experiment][resolve]") {
-  const Trial& trial = resolve_text(kBase).trials.at(0);
+  const Trial trial = resolve_text(kBase).trials.at(0);
   std::vector<std::string> keys;
   for (const auto& [key, value] : trial.flat) keys.push_back(key);
   CHECK(keys == std::vector<std::string>{
@@ -54,7 +54,7 @@ TEST_CASE("flat holds every resolved key, dotted and sorted", "[experiment][reso
 }
 
 TEST_CASE("the canonical TOML is sorted and complete", "[experiment][resolve]") {
-  const Trial& trial = resolve_text(kBase).trials.at(0);
+  const Trial trial = resolve_text(kBase).trials.at(0);
   CHECK(trial.config_toml == R"([dataset]
 classes = []
 path = "/data/fmnist"
@@ -120,6 +120,17 @@ name = "fmnist"
   CHECK(two.trials[0].config_hash != two.trials[1].config_hash);
 }
 
+TEST_CASE("the canonical TOML reads back as the same config", "[experiment][resolve]") {
+  // A control character in a string must be escaped for the text to be TOML at all.
+  const Trial trial = resolve_text(kBase, {"experiment.description=\"tab\\there, bell\\u0007\"", "train.lr=3e-4",
+                                           "dataset.classes=[3,1]"})
+                          .trials.at(0);
+  CHECK(trial.tables.at("experiment").get_string("description") == "tab\there, bell\a");
+  const Trial again = resolve_text(trial.config_toml).trials.at(0);
+  CHECK(again.config_toml == trial.config_toml);
+  CHECK(again.config_hash == trial.config_hash);
+}
+
 TEST_CASE("[plugins] paths are resolved relative to the file's folder", "[experiment][plugins]") {
   auto file = ExperimentFile::parse("[plugins]\npaths = [\"../plugins/build\", \"/opt/graft\", \"here\"]\n",
                                     "/work/exps/fmnist.toml");
@@ -154,5 +165,6 @@ TEST_CASE("load reads a file and names it in errors", "[experiment][resolve]") {
   } catch (const ConfigError& error) {
     CHECK(std::string(error.what()) == path.string() + ":12:10: error: 'epochs' must be >= 1, got 0");
   }
+  CHECK_THROWS_WITH(ExperimentFile::load(folder), folder.string() + ": error: not a file; an experiment is one TOML file");
   std::filesystem::remove_all(folder);
 }
