@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -32,23 +33,26 @@ struct CompareOptions {
 using Row = std::vector<std::optional<Value>>;
 using Rows = std::map<std::string, Row>;  // sorted by key
 
-Rows param_rows(const std::vector<RunDetails>& runs) {
-  Rows rows;
-  for (std::size_t index = 0; index < runs.size(); ++index) {
-    for (const auto& param : runs[index].params) {
-      auto& row = rows.try_emplace(param.key, Row(runs.size())).first->second;
-      row[index] = param.value;
-    }
-  }
-  return rows;
+using Items = std::vector<std::pair<std::string, Value>>;
+
+Items params_of(const RunDetails& run) {
+  Items items;
+  for (const auto& param : run.params) items.emplace_back(param.key, param.value);
+  return items;
 }
 
-Rows metric_rows(const std::vector<RunDetails>& runs) {
+Items final_metrics_of(const RunDetails& run) {
+  Items items;
+  for (const auto& metric : run.final_metrics) items.emplace_back(metric.key, Value(metric.value));
+  return items;
+}
+
+// Each key of any run, with its value in every run.
+Rows by_key(const std::vector<RunDetails>& runs, Items (*items_of)(const RunDetails&)) {
   Rows rows;
   for (std::size_t index = 0; index < runs.size(); ++index) {
-    for (const auto& metric : runs[index].final_metrics) {
-      auto& row = rows.try_emplace(metric.key, Row(runs.size())).first->second;
-      row[index] = Value(metric.value);
+    for (auto& [key, value] : items_of(runs[index])) {
+      rows.try_emplace(key, Row(runs.size())).first->second[index].emplace(std::move(value));
     }
   }
   return rows;
@@ -125,8 +129,8 @@ void run_compare(const CompareOptions& options, Context& context) {
   }
 
   Rows differing, equal;
-  for (auto& [key, row] : param_rows(runs)) (all_equal(row) ? equal : differing).emplace(key, std::move(row));
-  const Rows metrics = metric_rows(runs);
+  for (auto& [key, row] : by_key(runs, &params_of)) (all_equal(row) ? equal : differing).emplace(key, std::move(row));
+  const Rows metrics = by_key(runs, &final_metrics_of);
 
   if (options.format == Format::Json) {
     print_json(runs, differing, equal, metrics);

@@ -8,13 +8,25 @@
 #include "output.hpp"
 
 namespace graft::cli {
+namespace {
+
+// Reals in [kWholeFrom, kWholeUpTo) are printed without exponent or fraction in tables.
+constexpr double kWholeFrom = 1e6;
+constexpr double kWholeUpTo = 1e15;
+
+}  // namespace
 
 storage::Store open_store_for_reading(const Context& context) {
   return storage::Store::open(context.store_path(), storage::Store::Access::ReadOnly);
 }
 
 std::string table_cell(const storage::Value& value) {
-  if (const auto* real = std::get_if<double>(&value)) return format_number(*real);
+  if (const auto* real = std::get_if<double>(&value)) {
+    // Six significant digits would turn times (unix seconds, ~1.8e9) into "1.79569e+09": large
+    // reals are shown whole instead.
+    if (std::abs(*real) >= kWholeFrom && std::abs(*real) < kWholeUpTo) return fmt::format("{:.0f}", *real);
+    return format_number(*real);
+  }
   return one_line(storage::to_text(value));
 }
 

@@ -86,7 +86,8 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     trainer_options.train = trial.tables.at("train");
     trainer_options.schedule = trial.plugins.at("scheduler").params;
     trainer_options.seed = trial.seed;
-    trainer_options.run_dir = runs_folder(options.store_path) / std::to_string(run_id);
+    // Absolute, so the artifacts recorded in the store stay valid from any working folder.
+    trainer_options.run_dir = std::filesystem::absolute(runs_folder(options.store_path)) / std::to_string(run_id);
     trainer_options.display_name = fmt::format("run {}", run_id);
     trainer_options.show_progress = options.show_progress;
 

@@ -52,6 +52,13 @@ sqlite::Database open_store(const fs::path& path, bool writable) {
     // database, another program's database, a newer graft's store) is refused untouched.
     schema::check_version(db, schema::version(db), path, writable);
     if (writable) {
+      // SQLite silently falls back to read-only when the file is not writable; say so now
+      // rather than at the first metric batch.
+      if (sqlite3_db_readonly(db.handle(), "main") == 1) {
+        throw StoreError(fmt::format("cannot write results store {}: the file is read-only; check its permissions "
+                                     "(reading commands such as graft runs still work)",
+                                     path.string()));
+      }
       // WAL: readers never block the writer nor the writer them. Switching the mode takes a
       // lock of its own, so it retries like a write. The mode is stored in the file.
       sqlite::with_busy_retry([&] { db.exec("PRAGMA journal_mode = WAL"); });

@@ -1,5 +1,6 @@
 // User SQL (`graft query`): one read-only statement on a connection of its own.
 #include <cctype>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -11,23 +12,32 @@ namespace {
 
 using sqlite::Statement;
 
-// The statement's first word ("DELETE"), to name what was refused.
-std::string first_word(std::string_view sql) {
-  std::string word;
-  for (char c : sql) {
-    if (std::isalpha(static_cast<unsigned char>(c))) {
-      word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    } else if (!word.empty()) {
-      break;
+// The statement's verb ("DELETE"), after leading whitespace and comments, to name what was
+// refused. A WITH clause hides the verb; then the statement is just "this statement".
+std::string verb_of(std::string_view sql) {
+  for (std::size_t at = 0; at < sql.size();) {
+    if (std::isspace(static_cast<unsigned char>(sql[at]))) {
+      ++at;
+    } else if (sql.substr(at, 2) == "--") {
+      at = sql.find('\n', at);
+    } else if (sql.substr(at, 2) == "/*") {
+      at = sql.find("*/", at + 2);
+      if (at != std::string_view::npos) at += 2;
+    } else {
+      std::string word;
+      for (; at < sql.size() && std::isalpha(static_cast<unsigned char>(sql[at])); ++at) {
+        word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at])));
+      }
+      return word.empty() || word == "WITH" ? "this statement" : word;
     }
   }
-  return word.empty() ? "this statement" : word;
+  return "this statement";
 }
 
 [[noreturn]] void refuse_write(std::string_view sql) {
   throw QueryError(fmt::format("refused {}: the store is read-only for queries, and nothing was changed "
                                "(graft query only reads; change the store with the sqlite3 shell if you must)",
-                               first_word(sql)));
+                               verb_of(sql)));
 }
 
 // SQLite's message, with a pointer to the schema when a name was wrong.

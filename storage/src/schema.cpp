@@ -95,7 +95,8 @@ JOIN metrics m ON m.rowid = (
   ORDER BY step DESC, rowid DESC
   LIMIT 1);
 
--- One row per run: what it was, how it went, and the final metrics people compare most.
+-- One row per run: what it was, how it went, and the final metrics people compare most. The
+-- engine records the best epoch's metrics as best.<key> when a run ends (docs/experiments.md).
 CREATE VIEW run_overview AS
 SELECT r.id                        AS run_id,
        e.name                      AS experiment,
@@ -113,7 +114,9 @@ SELECT r.id                        AS run_id,
        max(CASE f.key WHEN 'val.accuracy'  THEN f.value END) AS val_accuracy,
        max(CASE f.key WHEN 'test.macro_f1' THEN f.value END) AS test_macro_f1,
        max(CASE f.key WHEN 'val.loss'      THEN f.value END) AS val_loss,
-       max(CASE f.key WHEN 'train.loss'    THEN f.value END) AS train_loss
+       max(CASE f.key WHEN 'train.loss'    THEN f.value END) AS train_loss,
+       max(CASE f.key WHEN 'best.test.accuracy' THEN f.value END) AS best_test_accuracy,
+       max(CASE f.key WHEN 'best.epoch'    THEN f.value END) AS best_epoch
 FROM runs r
 JOIN experiments e ON e.id = r.experiment_id
 LEFT JOIN final_metrics f ON f.run_id = r.id

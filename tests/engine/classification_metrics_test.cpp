@@ -4,7 +4,6 @@
 
 #include "classification_metrics.hpp"
 
-using Catch::Approx;
 
 namespace {
 // Logits whose argmax is `predicted`.

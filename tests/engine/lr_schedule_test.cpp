@@ -3,7 +3,6 @@
 #include "lr_schedule.hpp"
 
 using namespace graft;
-using Catch::Approx;
 
 namespace {
 

@@ -6,7 +6,6 @@
 #include "optimizer.hpp"
 
 using namespace graft;
-using Catch::Approx;
 
 TEST_CASE("each optimizer group gets the LR times its scale") {
   auto train = Params::defaults(engine::train_table_schema());

@@ -1,5 +1,6 @@
 // The store's commands (runs, show, compare, query) as a user calls them: parse argv with the
 // real CLI11 subcommands and check what they print.
+#include <cmath>
 #include <iostream>
 #include <regex>
 #include <sstream>
@@ -57,12 +58,12 @@ struct Fixture {
   Fixture() {
     storage::Store store = storage::Store::open(path);
     for (double lr : {1e-3, 3e-4, 3e-4}) {
-      const auto run = store.begin_run(storage::test::sample_run("sweep", static_cast<std::int64_t>(lr * 1e4), lr));
+      const auto run = store.begin_run(storage::test::sample_run("sweep", std::llround(lr * 1e4), lr));
       for (std::int64_t epoch = 1; epoch <= 2; ++epoch) {
         store.log_metrics(run, {{"train.loss", epoch * 10, epoch, 1.0 / epoch, 0},
                                 {"val.accuracy", epoch * 10, epoch, 0.5 + 0.2 * epoch + lr, 0}});
       }
-      store.log_metrics(run, {{"test.accuracy", 20, std::nullopt, 0.875, 0}});
+      store.log_metrics(run, {{"test.accuracy", 20, std::nullopt, 0.875, 0}, {"best.test.accuracy", 20, std::nullopt, 0.88, 0}});
       store.add_artifact(run, {"best", "runs/best.pt", "0123456789abcdef0123", 2048});
       store.finish_run(run, run == 2 ? storage::RunStatus::Failed : storage::RunStatus::Completed,
                        run == 2 ? "loss became NaN" : "");
@@ -80,8 +81,8 @@ TEST_CASE("graft runs lists runs with final accuracies", "[cli][runs]") {
   std::string header, first;
   std::getline(lines, header);
   std::getline(lines, first);
-  CHECK(std::regex_search(header, std::regex("^id +experiment +trial +status +seed +started +duration +test.accuracy +val.accuracy$")));
-  CHECK(std::regex_search(first, std::regex(R"(^ *1 +sweep +train.lr=0.001,seed=10 +completed +10 +\d{4}-\d\d-\d\d \d\d:\d\d +\d+s +0.875 +0.901$)")));
+  CHECK(std::regex_search(header, std::regex("^id +experiment +trial +status +seed +started +duration +test.accuracy +val.accuracy +best.test.accuracy$")));
+  CHECK(std::regex_search(first, std::regex(R"(^ *1 +sweep +train.lr=0.001,seed=10 +completed +10 +\d{4}-\d\d-\d\d \d\d:\d\d +\d+s +0.875 +0.901 +0.88$)")));
   CHECK(std::count(out.begin(), out.end(), '\n') == 5);
   CHECK_THAT(out, Contains("failed"));
   CHECK_THAT(out, Contains("running"));
@@ -111,6 +112,7 @@ TEST_CASE("graft runs lists runs with final accuracies", "[cli][runs]") {
     CHECK(runs[0]["id"] == 1);
     CHECK(runs[0]["status"] == "completed");
     CHECK(runs[0]["final_metrics"]["test.accuracy"] == 0.875);
+    CHECK(runs[0]["final_metrics"]["best.test.accuracy"] == 0.88);
     CHECK(runs[0]["duration_s"].is_number());
     CHECK(runs[1]["error"] == "loss became NaN");
     CHECK(runs[3]["final_metrics"]["val.accuracy"].is_null());
@@ -118,9 +120,9 @@ TEST_CASE("graft runs lists runs with final accuracies", "[cli][runs]") {
   }
   SECTION("csv") {
     const std::string csv = graft_cli(fixture.path, {"runs", "--csv"});
-    CHECK_THAT(csv, Contains("id,experiment,trial,status,seed,started_at,ended_at,duration_s,test.accuracy,val.accuracy\n"));
+    CHECK_THAT(csv, Contains("id,experiment,trial,status,seed,started_at,ended_at,duration_s,test.accuracy,val.accuracy,best.test.accuracy\n"));
     CHECK_THAT(csv, Contains("\n1,sweep,\"train.lr=0.001,seed=10\",completed,10,"));
-    CHECK_THAT(csv, Contains(",0.875,0.901\n"));
+    CHECK_THAT(csv, Contains(",0.875,0.901,0.88\n"));
   }
 }
 
@@ -142,7 +144,7 @@ TEST_CASE("graft show prints one run", "[cli][show]") {
   CHECK_THAT(out, Contains("config      sha256 0123456789ab\n"));
   CHECK(std::regex_search(out, std::regex(R"(\nparams\nkey +value\ndataset.classes +\[1, 2\]\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\ntrain.lr +0.0003\n)")));
-  CHECK(std::regex_search(out, std::regex(R"(\nfinal metrics\nkey +value +step +epoch\ntest.accuracy +0.875 +20\n)")));
+  CHECK(std::regex_search(out, std::regex(R"(\nfinal metrics\nkey +value +step +epoch\nbest.test.accuracy +0.88 +20\ntest.accuracy +0.875 +20\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\nepochs\nepoch +train.loss +val.accuracy\n +1 +1 +0.7003\n +2 +0.5 +0.9003\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\nplugins\nkind +name +version +sha256 +path\nmodel +small_cnn +1.0.0 +aa11 +/plugins/)")));
   CHECK(std::regex_search(out, std::regex(R"(\nartifacts\nname +size +sha256 +path\nbest +2.0 KiB +0123456789ab +runs/best.pt\n)")));
@@ -177,7 +179,7 @@ TEST_CASE("graft compare shows differing params and final metrics side by side",
   // train.lr and experiment.seed differ; the other four params are equal.
   CHECK_THAT(out, Contains("params that differ (4 equal in every run, hidden)\n"));
   CHECK(std::regex_search(out, std::regex(R"(\nkey +run 1 +run 2\nexperiment.seed +10 +3\ntrain.lr +0.001 +0.0003\n)")));
-  CHECK(std::regex_search(out, std::regex(R"(\nfinal metrics\nkey +run 1 +run 2\ntest.accuracy +0.875 +0.875\n)")));
+  CHECK(std::regex_search(out, std::regex(R"(\nfinal metrics\nkey +run 1 +run 2\nbest.test.accuracy +0.88 +0.88\ntest.accuracy +0.875 +0.875\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\nval.accuracy +0.901 +0.9003\n)")));
 
   SECTION("a run without metrics leaves its cells empty") {

@@ -47,6 +47,8 @@ TEST_CASE("query refuses writes and leaves the store unchanged", "[storage][quer
     CHECK_THROWS_WITH(store.query(sql), Contains("read-only for queries") && Contains("nothing was changed"));
   }
   CHECK_THROWS_WITH(store.query("DELETE FROM runs"), StartsWith("refused DELETE:"));
+  CHECK_THROWS_WITH(store.query("-- tidy up\n/* all */ drop table runs"), StartsWith("refused DROP:"));
+  CHECK_THROWS_WITH(store.query("WITH x AS (SELECT 1) DELETE FROM runs"), StartsWith("refused this statement:"));
 
   CHECK(test::count_rows(store, "experiments") == 1);
   CHECK(test::count_rows(store, "runs") == 1);

@@ -21,7 +21,9 @@ std::int64_t record_training(Store& store, const NewRun& run, double final_accur
                                {"val.loss", first_step + 10, epoch, 1 - accuracy, 0}});
   }
   store.log_metrics(run_id, {{"test.accuracy", 20, std::nullopt, final_accuracy - 0.01, 0},
-                             {"test.macro_f1", 20, std::nullopt, final_accuracy - 0.02, 0}});
+                             {"test.macro_f1", 20, std::nullopt, final_accuracy - 0.02, 0},
+                             {"best.test.accuracy", 20, std::nullopt, final_accuracy, 0},
+                             {"best.epoch", 20, std::nullopt, 1, 0}});
   return run_id;
 }
 
@@ -33,7 +35,7 @@ TEST_CASE("final_metrics holds the last value of each metric", "[storage][views]
   const auto run_id = record_training(store, test::sample_run(), 0.9);
   const std::string where = " FROM final_metrics WHERE run_id = " + std::to_string(run_id);
 
-  CHECK(test::scalar(store, "SELECT count(*)" + where) == "5");
+  CHECK(test::scalar(store, "SELECT count(*)" + where) == "7");
   CHECK(test::scalar(store, "SELECT value" + where + " AND key = 'train.loss'") == "0.75");
   CHECK(test::scalar(store, "SELECT step" + where + " AND key = 'train.loss'") == "20");
   CHECK(test::scalar(store, "SELECT epoch" + where + " AND key = 'val.accuracy'") == "2");
@@ -49,12 +51,13 @@ TEST_CASE("final_metrics holds the last value of each metric", "[storage][views]
   }
 
   const auto final_metrics = store.get_run(run_id)->final_metrics;
-  REQUIRE(final_metrics.size() == 5);
-  CHECK(final_metrics[0].key == "test.accuracy");
-  CHECK(final_metrics[0].value == Approx(0.89));
-  CHECK_FALSE(final_metrics[0].epoch);
-  CHECK(final_metrics[4].key == "val.loss");
-  CHECK(final_metrics[4].epoch == 2);
+  REQUIRE(final_metrics.size() == 7);
+  CHECK(final_metrics[0].key == "best.epoch");
+  CHECK(final_metrics[2].key == "test.accuracy");
+  CHECK(final_metrics[2].value == Approx(0.89));
+  CHECK_FALSE(final_metrics[2].epoch);
+  CHECK(final_metrics[6].key == "val.loss");
+  CHECK(final_metrics[6].epoch == 2);
 }
 
 TEST_CASE("run_overview has one row per run with its final metrics", "[storage][views]") {
@@ -68,7 +71,7 @@ TEST_CASE("run_overview has one row per run with its final metrics", "[storage][
   CHECK(result.columns == std::vector<std::string>{"run_id", "experiment", "trial", "status", "seed", "started_at",
                                                    "ended_at", "duration_s", "model", "dataset", "strategy", "lr",
                                                    "test_accuracy", "val_accuracy", "test_macro_f1", "val_loss",
-                                                   "train_loss"});
+                                                   "train_loss", "best_test_accuracy", "best_epoch"});
   REQUIRE(result.rows.size() == 2);
 
   const auto column = [&](const std::vector<Value>& row, const std::string& name) {
@@ -87,6 +90,8 @@ TEST_CASE("run_overview has one row per run with its final metrics", "[storage][
   CHECK(std::get<double>(column(first, "test_macro_f1")) == Approx(0.88));
   CHECK(std::get<double>(column(first, "val_loss")) == Approx(0.1));
   CHECK(std::get<double>(column(first, "train_loss")) == Approx(0.75));
+  CHECK(std::get<double>(column(first, "best_test_accuracy")) == Approx(0.9));
+  CHECK(std::get<double>(column(first, "best_epoch")) == 1);
   CHECK(column(first, "strategy") == Value());  // not among the params
 
   const auto& second = result.rows[1];

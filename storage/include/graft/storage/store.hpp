@@ -137,7 +137,7 @@ class Store {
 
   // ReadWrite creates the file if needed and migrates the schema forward. ReadOnly opens an
   // existing file without creating or migrating it. Throws StoreError with the path and the reason
-  // (including "written by a newer graft (schema N, this graft reads up to M)").
+  // (including "written by a newer graft (schema N; this graft reads up to M)").
   static Store open(const std::filesystem::path& path, Access access = Access::ReadWrite);
 
   Store(Store&&) noexcept;

@@ -1,0 +1,51 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "experiment_files.hpp"
+#include "support/run_graft.hpp"
+#include "support/temp_folder.hpp"
+
+using graft::testing::run_graft;
+
+namespace {
+// Runs graft on a file and checks: exit 2, one error line, no store created.
+std::string refused(const std::filesystem::path& folder, const std::vector<std::string>& args) {
+  const auto finished = run_graft(folder, args);
+  INFO(finished.err);
+  CHECK(finished.status == 2);
+  CHECK_FALSE(std::filesystem::exists(folder / "graft.db"));
+  CHECK_FALSE(std::filesystem::exists(folder / "graft-runs"));
+  return finished.err;
+}
+}  // namespace
+
+TEST_CASE("an unknown key is one positioned line with a suggestion, exit 2, no store") {
+  graft::testing::TempFolder folder("cli-bad-key");
+  const auto file = graft::testing::write_tiny_experiment(folder.path(), "epoch = 3\n");
+  const auto err = refused(folder.path(), {"run", file.string()});
+  // The stray key is appended to [train] as line 22 of the file.
+  CHECK_THAT(err, Catch::Contains(file.string() + ":22:1: error: unknown key 'epoch' in [train] (did you mean 'epochs'?)"));
+}
+
+TEST_CASE("a TOML syntax error names its position") {
+  graft::testing::TempFolder folder("cli-syntax");
+  const auto file = folder / "broken.toml";
+  std::ofstream(file) << "[experiment]\nname = \"x\"\nseed = = 3\n";
+  const auto err = refused(folder.path(), {"validate", file.string()});
+  CHECK_THAT(err, Catch::StartsWith("error: " + file.string() + ":3:"));
+}
+
+TEST_CASE("wrong types, ranges and plugins in files and --set are refused before anything runs") {
+  graft::testing::TempFolder folder("cli-bad-values");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  CHECK_THAT(refused(folder.path(), {"run", file.string(), "--set", "train.epochs=0"}),
+             Catch::Contains("--set train.epochs=0: error: 'epochs' must be >= 1, got 0"));
+  CHECK_THAT(refused(folder.path(), {"run", file.string(), "--set", "train.epochs=many"}),
+             Catch::Contains("--set train.epochs=many: error:"));
+  CHECK_THAT(refused(folder.path(), {"run", file.string(), "--set", "model.plugin=small_cn"}),
+             Catch::Contains("did you mean 'small_cnn'?"));
+  // A bad dataset path is only found when the plugin loads: still before the store is touched.
+  CHECK_THAT(refused(folder.path(), {"run", file.string(), "--set", "dataset.path=/nonexistent"}),
+             Catch::Contains("/nonexistent is not a folder"));
+}

@@ -1,0 +1,40 @@
+#pragma once
+// Experiment files for the end-to-end tests: a tiny, learnable IDX task that trains in seconds.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/idx_writer.hpp"
+
+namespace graft::testing {
+
+// Writes data/ (3 classes of 8x8 images) and experiment.toml into `folder`; `extra` is appended.
+inline std::filesystem::path write_tiny_experiment(const std::filesystem::path& folder, const std::string& extra = "") {
+  write_idx_dataset(folder / "data", {/*classes=*/3, /*train_per_class=*/40, /*test_per_class=*/10});
+  const auto file = folder / "experiment.toml";
+  std::ofstream(file) << "[experiment]\n"
+                         "name = \"tiny\"\n"
+                         "seed = 5\n"
+                         "\n"
+                         "[model]\n"
+                         "plugin = \"small_cnn\"\n"
+                         "channels = 4\n"
+                         "hidden = 16\n"
+                         "image_size = 8\n"
+                         "\n"
+                         "[dataset]\n"
+                         "plugin = \"idx\"\n"
+                         "path = \"" << (folder / "data").string() << "\"\n"
+                      << "validation_fraction = 0.25\n"
+                         "\n"
+                         "[train]\n"
+                         "epochs = 3\n"
+                         "batch_size = 8\n"
+                         "lr = 0.01\n"
+                         "threads = 1\n"
+                         "log_every_steps = 5\n"
+                      << extra;
+  return file;
+}
+
+}  // namespace graft::testing
