@@ -47,7 +47,7 @@ int run(const RunArguments& arguments, const Context& context) {
             context.store_path());
   engine::RunOptions options;
   options.store_path = context.store_path();
-  options.show_progress = !arguments.no_progress && !context.quiet;
+  options.show_progress = !arguments.no_progress && log::level() <= log::Level::Info;
   const auto report = engine::run_experiment(experiment, loaded.registry, options);
   print_outcome(options.store_path, report.run_ids);
   if (report.interrupted > 0) return 130;

@@ -12,7 +12,6 @@ namespace graft::cli {
 
 struct Context {
   std::string db;        // --db; empty means $GRAFT_DB, else ./graft.db
-  bool quiet = false;    // --quiet: warnings and errors only
   int exit_status = 0;
 
   std::string store_path() const;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "graft/log.hpp"
+
 namespace graft::engine {
 namespace {
 
@@ -67,14 +69,14 @@ void ProgressReporter::draw(bool force) {
 }
 
 void ProgressReporter::end_epoch(const std::string& summary) {
-  if (!enabled_) return;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start_).count();
   message(fmt::format("{}: epoch {}/{} ({}, {:.0f} samples/s) {}", trial_, epoch_ + 1, total_epochs_,
                       clock_text(elapsed), elapsed > 0 ? static_cast<double>(samples_) / elapsed : 0.0, summary));
 }
 
 void ProgressReporter::message(const std::string& line) {
-  if (!enabled_) return;
+  if (line.empty() && !bar_visible_) return;
+  if (log::level() > log::Level::Info) return;  // --quiet
   if (bar_visible_) std::fprintf(stderr, "\r\033[K");
   bar_visible_ = false;
   std::fprintf(stderr, "%s\n", line.c_str());

@@ -9,6 +9,7 @@ namespace graft::engine {
 
 class ProgressReporter {
  public:
+  // `enabled` turns the bar and the periodic lines on; epoch summaries are always printed.
   ProgressReporter(std::string trial, std::int64_t total_epochs, std::int64_t steps_per_epoch, bool enabled);
 
   void begin_epoch(std::int64_t epoch);  // 0-based
