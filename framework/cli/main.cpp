@@ -7,6 +7,7 @@
 #include <c10/util/Exception.h>
 
 #include "command.hpp"
+#include "experiment.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     const int status = app.exit(error);  // prints help, version or the usage error
     return status == 0 ? 0 : 2;
+  } catch (const graft::experiment::ConfigError& error) {
+    std::cerr << error.what() << '\n';  // already "FILE:LINE:COL: error: ..."
+    return 2;
   } catch (const graft::InputError& error) {
     std::cerr << "error: " << error.what() << '\n';
     return 2;

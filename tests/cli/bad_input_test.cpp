@@ -25,7 +25,7 @@ TEST_CASE("an unknown key is one positioned line with a suggestion, exit 2, no s
   const auto file = graft::testing::write_tiny_experiment(folder.path(), "epoch = 3\n");
   const auto err = refused(folder.path(), {"run", file.string()});
   // The stray key is appended to [train] as line 22 of the file.
-  CHECK_THAT(err, Catch::Contains(file.string() + ":22:1: error: unknown key 'epoch' in [train] (did you mean 'epochs'?)"));
+  CHECK_THAT(err, Catch::StartsWith(file.string() + ":22:1: error: unknown key 'epoch' in [train] (did you mean 'epochs'?)"));
 }
 
 TEST_CASE("a TOML syntax error names its position") {
@@ -33,7 +33,7 @@ TEST_CASE("a TOML syntax error names its position") {
   const auto file = folder / "broken.toml";
   std::ofstream(file) << "[experiment]\nname = \"x\"\nseed = = 3\n";
   const auto err = refused(folder.path(), {"validate", file.string()});
-  CHECK_THAT(err, Catch::StartsWith("error: " + file.string() + ":3:"));
+  CHECK_THAT(err, Catch::StartsWith(file.string() + ":3:"));
 }
 
 TEST_CASE("wrong types, ranges and plugins in files and --set are refused before anything runs") {
