@@ -1,5 +1,8 @@
 // `graft compare RUN RUN...`: what differs between runs (their params) and how that turned out
 // (their final metrics), side by side. Params equal in every run are hidden and counted.
+// `graft compare --experiment NAME [--group-by KEY,KEY] [--metric M]...`: the experiment's
+// completed runs grouped by params, with mean ± std, min, max and n of each metric
+// (grouped_comparison.hpp).
 #include <iostream>
 #include <map>
 #include <memory>
@@ -14,8 +17,10 @@
 
 #include "command.hpp"
 #include "graft/errors.hpp"
+#include "grouped_comparison.hpp"
 #include "output.hpp"
 #include "store_output.hpp"
+#include "suggest.hpp"
 
 namespace graft::cli {
 namespace {
@@ -26,6 +31,9 @@ using storage::Value;
 
 struct CompareOptions {
   std::vector<std::int64_t> runs;
+  std::string experiment;             // --experiment: the grouped form
+  std::vector<std::string> group_by;  // --group-by KEY,KEY
+  std::vector<std::string> metrics;   // --metric M (repeatable)
   Format format = Format::Table;
 };
 
@@ -114,7 +122,70 @@ void print_tables(const std::vector<RunDetails>& runs, const Rows& differing, co
   }
 }
 
+// ---- grouped form ----------------------------------------------------------------------------
+
+// One row per group and metric: a few metrics stay readable, however many groups there are.
+Table grouped_table(const GroupedComparison& comparison, bool exact) {
+  Table table{comparison.group_by, {}};
+  const std::vector<std::string> stats_columns =
+      exact ? std::vector<std::string>{"metric", "n", "mean", "std", "min", "max"}
+            : std::vector<std::string>{"metric", "n", "mean ± std", "min", "max"};
+  table.columns.insert(table.columns.end(), stats_columns.begin(), stats_columns.end());
+  const auto number = [exact](double value) { return exact ? csv_cell(Value(value)) : format_number(value); };
+  for (const auto& group : comparison.groups) {
+    for (const auto& key : comparison.metrics) {
+      std::vector<std::string> row;
+      for (const auto& value : group.values) row.push_back(exact ? csv_cell(value) : table_cell(value));
+      row.push_back(key);
+      const auto stats = group.metrics.find(key);
+      if (stats == group.metrics.end()) {
+        row.push_back("0");  // no run of the group has it: n = 0, nothing else
+        row.resize(table.columns.size());
+      } else if (exact) {
+        const MetricStats& s = stats->second;
+        row.insert(row.end(), {std::to_string(s.n), number(s.mean), s.std ? number(*s.std) : "", number(s.min),
+                               number(s.max)});
+      } else {
+        const MetricStats& s = stats->second;
+        row.insert(row.end(), {std::to_string(s.n), mean_and_std(s), number(s.min), number(s.max)});
+      }
+      table.rows.push_back(std::move(row));
+    }
+  }
+  return table;
+}
+
+void run_grouped(const CompareOptions& options, Context& context) {
+  if (!options.runs.empty()) {
+    throw InputError("give run ids or --experiment, not both (run ids compare runs side by side; --experiment groups "
+                     "an experiment's runs)");
+  }
+  const storage::Store store = open_store_for_reading(context);
+  const auto comparison = compare_groups(completed_runs(store, options.experiment), options.experiment,
+                                         options.group_by, options.metrics);
+  if (options.format == Format::Json) {
+    std::cout << comparison_json(comparison).dump(2) << '\n';
+  } else if (options.format == Format::Csv) {
+    print_csv(std::cout, grouped_table(comparison, /*exact=*/true));
+  } else {
+    std::size_t runs = 0;
+    for (const auto& group : comparison.groups) runs += group.run_ids.size();
+    std::cout << fmt::format("{}: {} completed run(s) in {} group(s){}\n", comparison.experiment, runs,
+                             comparison.groups.size(),
+                             comparison.group_by.empty() ? "" : " by " + host::join(comparison.group_by));
+    print_table(std::cout, grouped_table(comparison, /*exact=*/false));
+  }
+  context.exit_status = 0;
+}
+
+// ---- run-id form -----------------------------------------------------------------------------
+
 void run_compare(const CompareOptions& options, Context& context) {
+  if (!options.experiment.empty()) return run_grouped(options, context);
+  if (!options.group_by.empty() || !options.metrics.empty()) {
+    throw InputError("--group-by and --metric need --experiment NAME");
+  }
+  if (options.format == Format::Csv) throw InputError("--csv needs --experiment NAME (run ids compare as a table or --json)");
   if (options.runs.size() < 2) throw InputError("compare needs at least two run ids (see `graft runs`)");
   std::set<std::int64_t> seen;
   for (std::int64_t id : options.runs) {
@@ -144,9 +215,18 @@ void run_compare(const CompareOptions& options, Context& context) {
 
 void add_compare_command(CLI::App& app, Context& context) {
   auto options = std::make_shared<CompareOptions>();
-  CLI::App* compare = app.add_subcommand("compare", "Compare runs: the params that differ, and final metrics side by side");
-  compare->add_option("runs", options->runs, "Two or more run ids (see `graft runs`)")->required();
-  add_format_flags(*compare, options->format, /*csv=*/false);
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare runs: the params that differ and final metrics side by side, or an experiment's runs grouped");
+  compare->add_option("runs", options->runs, "Two or more run ids (see `graft runs`)");
+  compare->add_option("--experiment", options->experiment,
+                      "Group the completed runs of this experiment: mean ± std, min, max and n per group");
+  compare->add_option("--group-by", options->group_by, "Param keys to group by, e.g. train.lr,strategy.plugin "
+                                                       "(default: the params that differ, except the seed)")
+      ->delimiter(',');
+  compare->add_option("--metric", options->metrics,
+                      "Metric to summarise (repeatable; default: best.val.accuracy, best.test.accuracy, "
+                      "best.test.macro_f1)");
+  add_format_flags(*compare, options->format);
   compare->callback([options, &context] { run_compare(*options, context); });
 }
 

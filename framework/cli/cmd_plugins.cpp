@@ -1,6 +1,7 @@
-// `graft plugins list` and `graft plugins describe NAME`: what the plugin path provides, and the
-// parameters one plugin takes. Both scan default_search_path() plus every --plugin-path, and
-// print the libraries that could not be loaded as warnings after their own output.
+// `graft plugins list`, `graft plugins describe NAME` and `graft plugins doc`: what the plugin path
+// provides, the parameters one plugin takes, and the Markdown reference of them all. Each scans
+// default_search_path() plus every --plugin-path, and prints the libraries that could not be
+// loaded as warnings after its own output.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "output.hpp"
+#include "plugin_reference.hpp"
 #include "registry.hpp"
 #include "suggest.hpp"
 
@@ -133,20 +135,6 @@ const LoadedPlugin& resolve(const Registry& registry, const PluginsOptions& opti
                                host::did_you_mean(options.name, names), host::join(names)));
 }
 
-std::string default_text(const ParamSpec& spec) {
-  if (!spec.default_value) return "required";
-  const std::string text = to_display(*spec.default_value);
-  return text.empty() ? "\"\"" : text;  // an empty string default must still show
-}
-
-std::string range_text(const ParamSpec& spec) {
-  if (!spec.choices.empty()) return "one of: " + host::join(spec.choices);
-  if (spec.min && spec.max) return fmt::format("[{}, {}]", format_number(*spec.min), format_number(*spec.max));
-  if (spec.min) return ">= " + format_number(*spec.min);
-  if (spec.max) return "<= " + format_number(*spec.max);
-  return "";
-}
-
 json to_json(const std::optional<double>& number) { return number ? json(*number) : json(nullptr); }
 
 json to_json(const ParamSpec& spec) {
@@ -196,6 +184,24 @@ void run_describe(const PluginsOptions& options, Context& context) {
   context.exit_status = 0;
 }
 
+// ---- doc --------------------------------------------------------------------------------------
+
+void run_doc(const PluginsOptions& options, Context& context) {
+  const std::optional<PluginKind> kind = parse_kind(options.kind);
+  const Registry registry = scan(options);
+  std::vector<const LoadedPlugin*> plugins;
+  for (const LoadedPlugin* plugin : registry.list())
+    if (!kind || plugin->kind == *kind) plugins.push_back(plugin);
+  if (plugins.empty()) {
+    warn_problems(registry);
+    throw InputError(fmt::format("no {}plugins to document; {}", kind ? std::string(kind_name(*kind)) + " " : "",
+                                 searched_text(options)));
+  }
+  std::cout << markdown_reference(plugins);
+  warn_problems(registry);
+  context.exit_status = 0;
+}
+
 }  // namespace
 
 void add_plugins_command(CLI::App& app, Context& context) {
@@ -224,6 +230,12 @@ void add_plugins_command(CLI::App& app, Context& context) {
                        "The plugin's kind: model, dataset, strategy or scheduler (needed when kinds share the name)");
   describe->add_flag("--json", options->json, "Print JSON instead of text");
   describe->callback([options, &context] { run_describe(*options, context); });
+
+  CLI::App* doc = plugins->add_subcommand(
+      "doc", "Print the Markdown reference of every plugin's parameters (docs/plugins.md is the built-in ones')");
+  doc->fallthrough();
+  doc->add_option("--kind", options->kind, "Only plugins of this kind: model, dataset, strategy or scheduler");
+  doc->callback([options, &context] { run_doc(*options, context); });
 }
 
 }  // namespace graft::cli

@@ -1,4 +1,6 @@
-// graft run FILE: validate everything, then train every trial and record it in the store.
+// graft run FILE: validate everything, then train every trial and record it in the store; with
+// --jobs N, in N worker processes (parallel_run.hpp), which are this same command with the hidden
+// --worker-trials option.
 #include <iostream>
 #include <memory>
 
@@ -10,6 +12,7 @@
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
 #include "output.hpp"
+#include "parallel_run.hpp"
 
 namespace graft::cli {
 namespace {
@@ -17,41 +20,74 @@ namespace {
 struct RunArguments {
   ExperimentArguments experiment;
   bool no_progress = false;
+  int jobs = 1;
+  bool rerun = false;
+  std::vector<int> worker_trials;  // set only in a worker process
+  int worker_threads = 0;
 };
 
-// The runs just made, side by side: what a user reads first after a run.
-void print_outcome(const std::string& store_path, const std::vector<std::int64_t>& run_ids) {
-  if (run_ids.empty()) return;
+// One line of the outcome table: a run just made, or the earlier run of a skipped trial.
+std::vector<std::string> outcome_row(const storage::Store& store, std::int64_t id, const char* status_override) {
+  const auto run = store.get_run(id);
+  if (!run) return {};
+  auto metric = [&](const std::string& key) -> std::string {
+    for (const auto& m : run->final_metrics)
+      if (m.key == key) return key == "best.epoch" ? fmt::format("{}", m.value + 1) : format_number(m.value);
+    return "";
+  };
+  return {std::to_string(id), run->summary.trial,
+          status_override ? status_override : storage::status_name(run->summary.status), metric("best.epoch"),
+          metric("best.val.accuracy"), metric("best.test.accuracy"), metric("best.test.macro_f1")};
+}
+
+// The runs just made (and the trials skipped), side by side: what a user reads first after a run.
+void print_outcome(const std::string& store_path, const std::vector<engine::SkippedTrial>& skipped,
+                   const std::vector<std::int64_t>& run_ids) {
+  if (run_ids.empty() && skipped.empty()) return;
   const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
   Table table{{"run", "trial", "status", "best epoch", "val accuracy", "test accuracy", "test macro-F1"}, {}};
+  for (const auto& trial : skipped) {
+    if (auto row = outcome_row(store, trial.run_id, "skipped (done)"); !row.empty()) table.rows.push_back(std::move(row));
+  }
   for (const auto id : run_ids) {
-    const auto run = store.get_run(id);
-    if (!run) continue;
-    auto metric = [&](const std::string& key) -> std::string {
-      for (const auto& m : run->final_metrics)
-        if (m.key == key) return key == "best.epoch" ? fmt::format("{}", m.value + 1) : format_number(m.value);
-      return "";
-    };
-    table.rows.push_back({std::to_string(id), run->summary.trial, storage::status_name(run->summary.status),
-                          metric("best.epoch"), metric("best.val.accuracy"), metric("best.test.accuracy"),
-                          metric("best.test.macro_f1")});
+    if (auto row = outcome_row(store, id, nullptr); !row.empty()) table.rows.push_back(std::move(row));
   }
   std::cout << '\n';
   print_table(std::cout, table);
 }
 
+int exit_status(const engine::RunReport& report) {
+  if (report.interrupted > 0) return 130;
+  return report.failed > 0 ? 1 : 0;
+}
+
 int run(const RunArguments& arguments, const Context& context) {
   auto loaded = load_experiment(arguments.experiment);
   const auto& experiment = loaded.experiment;
-  log::info("{}: {} trial(s) from {}, results in {}", experiment.name, experiment.trials.size(), experiment.file,
-            context.store_path());
+  const bool worker = !arguments.worker_trials.empty();
+  if (!worker) {
+    log::info("{}: {} trial(s) from {}, results in {}", experiment.name, experiment.trials.size(), experiment.file,
+              context.store_path());
+  }
+  if (arguments.jobs > 1 && !worker) {
+    ParallelRequest request{arguments.experiment, std::filesystem::absolute(context.store_path()), arguments.jobs,
+                            arguments.rerun};
+    const ParallelOutcome outcome = run_parallel(experiment, request);
+    print_outcome(context.store_path(), outcome.skipped, outcome.run_ids);
+    return outcome.exit_status;
+  }
+
   engine::RunOptions options;
   options.store_path = context.store_path();
   options.show_progress = !arguments.no_progress && log::level() <= log::Level::Info;
+  options.rerun = arguments.rerun;
+  if (worker) {
+    options.trials = arguments.worker_trials;
+    options.default_threads = arguments.worker_threads;
+  }
   const auto report = engine::run_experiment(experiment, loaded.registry, options);
-  print_outcome(options.store_path, report.run_ids);
-  if (report.interrupted > 0) return 130;
-  return report.failed > 0 ? 1 : 0;
+  if (!worker) print_outcome(options.store_path, report.skipped, report.run_ids);  // the parent prints for workers
+  return exit_status(report);
 }
 
 }  // namespace
@@ -61,6 +97,13 @@ void add_run_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("run", "train every trial of an experiment file and record it in the store");
   add_experiment_arguments(*command, arguments->experiment);
   command->add_flag("--no-progress", arguments->no_progress, "no progress bar or periodic progress lines");
+  command->add_option("-j,--jobs", arguments->jobs,
+                      "train N trials at once in N worker processes, sharing the machine's cores (default 1)")
+      ->check(CLI::Range(1, 256));
+  command->add_flag("--rerun", arguments->rerun, "run trials again even when a completed run already did them");
+  // Set by `--jobs` for its workers; not for people.
+  command->add_option("--worker-trials", arguments->worker_trials)->delimiter(',')->group("");
+  command->add_option("--worker-threads", arguments->worker_threads)->group("");
   command->callback([arguments, &context] { context.exit_status = run(*arguments, context); });
 }
 

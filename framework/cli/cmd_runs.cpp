@@ -1,5 +1,6 @@
 // `graft runs`: one line per run of the results store, newest last, with the final accuracies
-// people look at first.
+// people look at first. --filter, --sort and --limit choose and order them (grammar:
+// docs/querying.md; compiled to bound SQL by the store).
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -31,6 +32,9 @@ const std::vector<std::string> kShownMetrics = {"test.accuracy", "val.accuracy",
 struct RunsOptions {
   std::string experiment;  // --experiment; empty: all
   std::string status;      // --status; empty: all
+  std::string filter;      // --filter EXPR
+  std::string sort;        // --sort KEY
+  std::optional<std::int64_t> limit;
   Format format = Format::Table;
 };
 
@@ -61,17 +65,6 @@ storage::RunFilter parse_filter(const RunsOptions& options) {
                                  host::did_you_mean(options.status, names), host::join(names)));
   }
   return filter;
-}
-
-// An experiment filter that matches nothing is most often a typo: say so, with the names known.
-void check_experiment_known(const storage::Store& store, const std::string& name) {
-  std::vector<std::string> names;
-  for (const auto& row : store.query("SELECT name FROM experiments ORDER BY name").rows) {
-    names.push_back(storage::to_text(row.at(0)));
-  }
-  if (std::find(names.begin(), names.end(), name) != names.end()) return;
-  throw InputError(fmt::format("no experiment '{}' in {}{}; experiments: {}", name, store.path().string(),
-                               host::did_you_mean(name, names), names.empty() ? "none yet" : host::join(names)));
 }
 
 void print_json(const std::vector<RunSummary>& runs, const FinalValues& values) {
@@ -122,8 +115,8 @@ void print_people_table(const std::vector<RunSummary>& runs, const FinalValues& 
 void run_runs(const RunsOptions& options, Context& context) {
   const storage::RunFilter filter = parse_filter(options);  // bad input first, before the file
   const storage::Store store = open_store_for_reading(context);
-  const std::vector<RunSummary> runs = store.list_runs(filter);
-  if (runs.empty() && filter.experiment) check_experiment_known(store, *filter.experiment);
+  const std::vector<RunSummary> runs = store.find_runs({filter, options.filter, options.sort, options.limit});
+  if (runs.empty() && filter.experiment) require_experiment(store, *filter.experiment);
   const FinalValues values = store.final_values(kShownMetrics, filter);
 
   if (options.format == Format::Json) {
@@ -131,7 +124,8 @@ void run_runs(const RunsOptions& options, Context& context) {
   } else if (options.format == Format::Csv) {
     print_csv_rows(runs, values);
   } else if (runs.empty()) {
-    std::cout << fmt::format("no {}runs in {}\n", filter.experiment || filter.status ? "matching " : "",
+    const bool chosen = filter.experiment || filter.status || !options.filter.empty();
+    std::cout << fmt::format("no {}runs in {}\n", chosen ? "matching " : "",
                              store.path().string());
   } else {
     print_people_table(runs, values);
@@ -146,8 +140,21 @@ void add_runs_command(CLI::App& app, Context& context) {
   CLI::App* runs = app.add_subcommand("runs", "List the runs in the results store");
   runs->add_option("--experiment", options->experiment, "Only runs of this experiment");
   runs->add_option("--status", options->status, "Only runs with this status: " + host::join(status_names(), ", "));
+  runs->add_option("--filter", options->filter,
+                   "Only runs matching EXPR, e.g. \"metrics.test.accuracy > 0.9 and params.train.lr = 3e-4\" "
+                   "(docs/querying.md)");
+  runs->add_option("--sort", options->sort, "Order by KEY (metrics.KEY, params.KEY, status, ...); -KEY or "
+                                            "\"KEY desc\" for descending");
+  runs->add_option("--limit", options->limit, "At most N runs")->check(CLI::NonNegativeNumber);
   add_format_flags(*runs, options->format);
-  runs->callback([options, &context] { run_runs(*options, context); });
+  runs->callback([options, &context] {
+    try {
+      run_runs(*options, context);
+    } catch (const storage::FilterError& error) {
+      std::cerr << error.what() << '\n';  // already "filter: error at column N: ..."
+      context.exit_status = 2;
+    }
+  });
 }
 
 }  // namespace graft::cli

@@ -25,5 +25,8 @@ void add_runs_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
 void add_compare_command(CLI::App& app, Context& context);
 void add_query_command(CLI::App& app, Context& context);
+void add_export_command(CLI::App& app, Context& context);
+void add_report_command(CLI::App& app, Context& context);
+void add_new_command(CLI::App& app, Context& context);
 
 }  // namespace graft::cli

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   graft::cli::add_show_command(app, context);
   graft::cli::add_compare_command(app, context);
   graft::cli::add_query_command(app, context);
+  graft::cli::add_export_command(app, context);
+  graft::cli::add_report_command(app, context);
+  graft::cli::add_new_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,11 +1,13 @@
 #include "store_output.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "graft/errors.hpp"
 #include "output.hpp"
+#include "suggest.hpp"
 
 namespace graft::cli {
 namespace {
@@ -18,6 +20,16 @@ constexpr double kWholeUpTo = 1e15;
 
 storage::Store open_store_for_reading(const Context& context) {
   return storage::Store::open(context.store_path(), storage::Store::Access::ReadOnly);
+}
+
+void require_experiment(const storage::Store& store, const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& row : store.query("SELECT name FROM experiments ORDER BY name").rows) {
+    names.push_back(storage::to_text(row.at(0)));
+  }
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  throw InputError(fmt::format("no experiment '{}' in {}{}; experiments: {}", name, store.path().string(),
+                               host::did_you_mean(name, names), names.empty() ? "none yet" : host::join(names)));
 }
 
 std::string table_cell(const storage::Value& value) {

@@ -26,6 +26,10 @@ nlohmann::json json_number(const std::optional<double>& value);  // null when ab
 nlohmann::json summary_json(const storage::RunSummary& run);
 std::optional<double> duration_of(const storage::RunSummary& run);  // ended_at - started_at
 
+// Throws InputError "no experiment 'X' in PATH; did you mean ...; experiments: ..." unless the
+// store has an experiment of that name: an experiment that matches nothing is most often a typo.
+void require_experiment(const storage::Store& store, const std::string& name);
+
 // Throws InputError "no run N in PATH" when `run` is empty.
 const storage::RunDetails& require_run(const std::optional<storage::RunDetails>& run, std::int64_t id,
                                        const storage::Store& store);

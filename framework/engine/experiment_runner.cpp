@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -64,17 +66,52 @@ std::filesystem::path cache_folder(const std::filesystem::path& store_path) {
   return store_path.parent_path() / (store_path.stem().string() + "-cache");
 }
 
+namespace {
+
+bool selected(const std::optional<std::vector<int>>& selection, const experiment::Trial& trial) {
+  return !selection || std::find(selection->begin(), selection->end(), trial.index) != selection->end();
+}
+
+bool skipped(const std::vector<SkippedTrial>& skipped, const experiment::Trial& trial) {
+  return std::any_of(skipped.begin(), skipped.end(), [&](const SkippedTrial& s) { return s.index == trial.index; });
+}
+
+}  // namespace
+
+std::vector<SkippedTrial> completed_trials(const experiment::Experiment& experiment,
+                                           const std::filesystem::path& store_path,
+                                           const std::optional<std::vector<int>>& selection) {
+  // No store yet means nothing was run; looking must not create it (bad input found later would
+  // leave an empty file behind). An existing one is opened for writing, which migrates an older
+  // schema as the run would anyway.
+  std::vector<SkippedTrial> done;
+  std::error_code ignored;
+  if (!std::filesystem::exists(store_path, ignored)) return done;
+  const auto store = storage::Store::open(store_path);
+  for (const auto& trial : experiment.trials) {
+    if (!selected(selection, trial)) continue;
+    const auto run = store.completed_run(experiment.name, trial.config_hash, static_cast<std::int64_t>(trial.seed));
+    if (!run) continue;
+    log::info("{}: skipping trial {} {} (run {} already completed it; --rerun to run it again)", experiment.name,
+              trial.index + 1, trial.name, *run);
+    done.push_back({trial.index, *run});
+  }
+  return done;
+}
+
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options) {
   install_interrupt_handler();
   RunReport report;
+  if (!options.rerun) report.skipped = completed_trials(experiment, options.store_path, options.trials);
   std::optional<storage::Store> store;
   for (const auto& trial : experiment.trials) {
     if (interrupt_requested()) break;
+    if (!selected(options.trials, trial) || skipped(report.skipped, trial)) continue;
     const std::string label = fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(),
                                           trial.name);
     log::info("{}: preparing", label);
-    TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path));
+    TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path), options.default_threads);
     check_trial(plugins, trial.tables.at("train"));
 
     if (!store) store = storage::Store::open(options.store_path);

@@ -1,7 +1,11 @@
 #pragma once
 // Runs the trials of a resolved experiment one after the other, each recorded in the store.
+// A trial that a completed run of the same experiment, config hash and seed already did is
+// skipped unless `rerun` is set. (`graft run --jobs N` runs one of these per worker process,
+// each with its share of the trials.)
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "experiment.hpp"
@@ -15,9 +19,25 @@ namespace graft::engine {
 struct RunOptions {
   std::filesystem::path store_path;
   bool show_progress = true;
+  bool rerun = false;                     // run trials even when a completed run did them
+  std::optional<std::vector<int>> trials; // indices (Trial::index) to run; all when unset
+  int default_threads = 0;                // LibTorch threads when [train] threads is 0; 0: every core
 };
 
+// A trial not run because a completed run already did it.
+struct SkippedTrial {
+  int index = 0;
+  std::int64_t run_id = 0;  // the run that completed it
+};
+
+// The trials (of `selection`, all when unset) that a completed run of the same experiment,
+// config hash and seed already did, each logged as skipped; none when the store does not exist.
+std::vector<SkippedTrial> completed_trials(const experiment::Experiment& experiment,
+                                           const std::filesystem::path& store_path,
+                                           const std::optional<std::vector<int>>& selection = std::nullopt);
+
 struct RunReport {
+  std::vector<SkippedTrial> skipped;
   std::vector<std::int64_t> run_ids;
   int completed = 0;
   int failed = 0;

@@ -33,10 +33,11 @@ storage::PluginRow describe(const host::Registry& registry, PluginKind kind, con
 
 }  // namespace
 
-int resolve_threads(const Params& train) {
+int resolve_threads(const Params& train, int default_threads) {
   const auto configured = train.get_int("threads");
   if (configured > 0) return static_cast<int>(configured);
-  return std::max(1u, std::thread::hardware_concurrency());
+  if (default_threads > 0) return default_threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry) {
@@ -49,9 +50,9 @@ std::shared_ptr<Dataset> create_dataset(const experiment::Trial& trial, const ho
 }
 
 TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
-                         const std::filesystem::path& cache_dir) {
+                         const std::filesystem::path& cache_dir, int default_threads) {
   // Debian's LibTorch would otherwise run on one thread; the user's setting or every core.
-  at::set_num_threads(resolve_threads(trial.tables.at("train")));
+  at::set_num_threads(resolve_threads(trial.tables.at("train"), default_threads));
   torch::manual_seed(trial.seed);
 
   const PluginContext context = make_context(trial, cache_dir);

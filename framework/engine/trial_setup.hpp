@@ -27,12 +27,13 @@ struct TrialPlugins {
   std::vector<storage::PluginRow> records;  // name, version, file and sha256 of each
 };
 
-// Threads for LibTorch: [train] threads, 0 meaning every core of the machine.
-int resolve_threads(const Params& train);
+// Threads for LibTorch: [train] threads; when that is 0, `default_threads`, and when that is 0
+// too, every core of the machine. (`graft run --jobs N` gives each worker its share of cores.)
+int resolve_threads(const Params& train, int default_threads = 0);
 
 // Seeds LibTorch (before the model initialises its weights), sets threads, creates the plugins.
 TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
-                         const std::filesystem::path& cache_dir);
+                         const std::filesystem::path& cache_dir, int default_threads = 0);
 
 // Creates only the plugins that have no torch state to build (dataset and scheduler): enough
 // for `graft lr-curve`.

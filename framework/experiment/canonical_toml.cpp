@@ -31,21 +31,32 @@ std::map<std::string, Section> sections(const Trial& trial) {
   return out;
 }
 
+// Keys that do not change what a trial computes: how many repeats there are (each trial has its
+// own seed) and the prose about it. Left out of the hash, so that raising repeats from 3 to 5 or
+// rewording the description finds the runs already done (graft run skips them).
+bool outside_hash(const std::string& table, const std::string& key) {
+  return table == "experiment" && (key == "repeats" || key == "description");
+}
+
 }  // namespace
 
 void canonicalize(Trial& trial) {
-  std::string text;
+  std::string text, hashed;
   trial.flat.clear();
   for (const auto& [table, section] : sections(trial)) {
-    text += (text.empty() ? "[" : "\n[") + toml_key(table) + "]\n";
+    const std::string header = (text.empty() ? "[" : "\n[") + toml_key(table) + "]\n";
+    text += header;
+    hashed += header;
     for (const auto& [key, value] : section) {
-      text += toml_key(key) + " = " + to_toml(value) + "\n";
+      const std::string line = toml_key(key) + " = " + to_toml(value) + "\n";
+      text += line;
+      if (!outside_hash(table, key)) hashed += line;
       trial.flat.emplace_back(table + "." + key, value);
     }
   }
   std::sort(trial.flat.begin(), trial.flat.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   trial.config_toml = std::move(text);
-  trial.config_hash = sha256_hex(trial.config_toml);
+  trial.config_hash = sha256_hex(hashed);
 }
 
 }  // namespace graft::experiment

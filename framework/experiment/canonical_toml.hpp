@@ -1,7 +1,8 @@
 #pragma once
 // The canonical form of a resolved trial: its flat dotted keys, a TOML text that is the same for
-// the same resolved config however the file was written, and that text's hash (which is how the
-// store recognises a config it has run before).
+// the same resolved config however the file was written, and the hash of that text without
+// experiment.repeats and experiment.description (which is how the store recognises a trial it
+// has run before).
 #include "experiment.hpp"
 
 namespace graft::experiment {

@@ -92,14 +92,18 @@ struct PluginChoice {
 // One run to do: a combination of the sweep grid and one repeat.
 struct Trial {
   int index = 0;                        // 0-based, in expansion order
-  std::string name;                     // swept values and seed: "strategy.plugin=full,train.lr=0.0003,seed=2"
+  // Swept values and seed: "strategy=full,lr=0.0003,seed=2". An axis is named by its key's last
+  // component ("strategy" for strategy.plugin), or by the whole key when two would share a name.
+  std::string name;
   std::uint64_t seed = 0;               // experiment.seed + repeat index
   std::map<std::string, PluginChoice> plugins;  // by table: "model", "dataset", ...
   std::map<std::string, Params> tables;         // engine tables: "experiment", "train"
   // Flattened resolved config: "train.lr" -> 0.001, "model.plugin" -> "small_cnn", "experiment.seed" -> 2.
   std::vector<std::pair<std::string, ParamValue>> flat;
   std::string config_toml;              // canonical resolved TOML (sorted tables and keys)
-  std::string config_hash;              // sha256 of config_toml
+  // sha256 of config_toml without experiment.repeats and experiment.description: equal for the
+  // same trial of a file whose repeats grew, so finished trials are recognised.
+  std::string config_hash;
 };
 
 struct Experiment {

@@ -1,5 +1,7 @@
 #include "sweep.hpp"
 
+#include <map>
+
 #include <fmt/format.h>
 
 #include "canonical_toml.hpp"
@@ -21,10 +23,25 @@ bool advance(std::vector<std::size_t>& choice, const std::vector<Axis>& axes) {
   return false;
 }
 
-std::vector<std::string> swept_values(const Plan& plan, const std::vector<std::size_t>& choice) {
+// What a trial name calls each axis: the last component of its key ("lr"), or the table for a
+// plugin choice ("strategy" for strategy.plugin), so names stay short enough to read in a table.
+// Axes whose short names would collide, with each other or with the repeats' "seed", keep their
+// full keys, so a name always tells its trials apart.
+std::vector<std::string> axis_names(const Plan& plan, bool name_seed) {
+  const auto short_name = [](const Axis& axis) { return axis.leaf == kPluginKey ? axis.table : axis.leaf; };
+  std::map<std::string, int> uses;
+  if (name_seed) ++uses[kSeedKey];
+  for (const Axis& axis : plan.axes) ++uses[short_name(axis)];
+  std::vector<std::string> names;
+  for (const Axis& axis : plan.axes) names.push_back(uses[short_name(axis)] > 1 ? axis.key : short_name(axis));
+  return names;
+}
+
+std::vector<std::string> swept_values(const Plan& plan, const std::vector<std::string>& names,
+                                      const std::vector<std::size_t>& choice) {
   std::vector<std::string> parts;
   for (std::size_t i = 0; i < plan.axes.size(); ++i)
-    parts.push_back(fmt::format("{}={}", plan.axes[i].key, plan.axes[i].labels[choice[i]]));
+    parts.push_back(fmt::format("{}={}", names[i], plan.axes[i].labels[choice[i]]));
   return parts;
 }
 
@@ -42,6 +59,7 @@ std::vector<Trial> expand(const Plan& plan) {
   std::vector<std::size_t> choice(plan.axes.size(), 0);
   // The seed is in the name whenever it tells trials apart, and alone when nothing else would.
   const bool name_seed = plan.repeats > 1 || plan.axes.empty();
+  const std::vector<std::string> names = axis_names(plan, name_seed);
   do {
     const ResolvedTables resolved = resolve_tables(plan, choice);
     const std::int64_t first_seed = base_seed(resolved);
@@ -52,7 +70,7 @@ std::vector<Trial> expand(const Plan& plan) {
       trial.plugins = resolved.plugins;
       trial.tables = resolved.tables;
       trial.tables[kExperimentTable].set(kSeedKey, static_cast<std::int64_t>(trial.seed));
-      std::vector<std::string> parts = swept_values(plan, choice);
+      std::vector<std::string> parts = swept_values(plan, names, choice);
       if (name_seed) parts.push_back(fmt::format("seed={}", trial.seed));
       trial.name = join(parts, ",");
       canonicalize(trial);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "filter.hpp"
 #include "store_impl.hpp"
 
 namespace graft::storage {
@@ -118,6 +119,62 @@ std::vector<RunSummary> Store::list_runs(const RunFilter& filter) const {
   std::vector<RunSummary> runs;
   while (select.step()) runs.push_back(read_summary(select, impl_->path));
   return runs;
+}
+
+std::vector<RunSummary> Store::find_runs(const RunQuery& query) const {
+  // Compiled first: a bad filter is reported before the store is read.
+  const filter::Sql where = query.filter.empty() ? filter::Sql{"1", {}} : filter::compile_filter(query.filter);
+  const filter::Sql order = query.sort.empty() ? filter::Sql{"r.id", {}} : filter::compile_sort(query.sort);
+  // ?1 and ?2 are the scope (kRunsWhere); the filter's and the sort's values follow, then the
+  // limit (-1: none).
+  const std::string text = sql({kSummarySelect, kRunsFrom, kRunsWhere}) + " AND (" + where.text + ") ORDER BY " +
+                           order.text + (query.sort.empty() ? "" : ", r.id") + " LIMIT ?";
+  Statement select(impl_->db, text.c_str());
+  bind_filter(select, query.scope);
+  int index = 2;
+  for (const auto& value : where.values) select.bind(++index, value);
+  for (const auto& value : order.values) select.bind(++index, value);
+  select.bind(++index, query.limit.value_or(-1));
+  std::vector<RunSummary> runs;
+  while (select.step()) runs.push_back(read_summary(select, impl_->path));
+  return runs;
+}
+
+std::optional<std::int64_t> Store::completed_run(const std::string& experiment, const std::string& config_hash,
+                                                 std::int64_t seed) const {
+  Statement select(impl_->db,
+                   "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+                   "WHERE r.config_hash = ? AND r.seed = ? AND e.name = ? AND r.status = 'completed' "
+                   "ORDER BY r.id DESC LIMIT 1");
+  select.bind_all(config_hash, seed, experiment);
+  if (!select.step()) return std::nullopt;
+  return select.get_int(0);
+}
+
+std::map<std::int64_t, std::map<std::string, Value>> Store::param_values(const std::vector<std::string>& keys,
+                                                                         const RunFilter& filter) const {
+  Statement select(impl_->db, sql({"SELECT r.id, p.value", kRunsFrom, " JOIN params p ON p.run_id = r.id",
+                                   kRunsWhere, " AND p.key = ?3"})
+                                  .c_str());
+  std::map<std::int64_t, std::map<std::string, Value>> values;
+  for (const auto& key : keys) {
+    select.reset();
+    bind_filter(select, filter);
+    select.bind(3, key);
+    while (select.step()) values[select.get_int(0)][key] = select.get_value(1);
+  }
+  return values;
+}
+
+std::vector<MetricPoint> Store::metric_series(std::int64_t run_id, const std::string& key) const {
+  Statement select(impl_->db,
+                   "SELECT step, epoch, value, time FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, rowid");
+  select.bind_all(run_id, key);
+  std::vector<MetricPoint> points;
+  while (select.step()) {
+    points.push_back({key, select.get_int(0), select.get_optional_int(1), select.get_double(2), select.get_double(3)});
+  }
+  return points;
 }
 
 std::map<std::int64_t, std::map<std::string, double>> Store::final_values(const std::vector<std::string>& keys,

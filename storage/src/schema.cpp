@@ -123,14 +123,22 @@ LEFT JOIN final_metrics f ON f.run_id = r.id
 GROUP BY r.id;
 )sql";
 
+// Version 2: `graft run` looks up a completed run of the same config and seed before training
+// a trial again (Store::completed_run), once per trial.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE INDEX runs_config_hash ON runs(config_hash);
+)sql";
+
 using Migration = void (*)(sqlite::Database&);
 
 void create_v1(sqlite::Database& db) { db.exec(kSchemaV1); }
+void add_config_hash_index(sqlite::Database& db) { db.exec(kSchemaV2); }
 
 // kMigrations[n] takes a store from version n to n + 1. A new schema version is one more
 // function here, one more step in docs/querying.md, and kSchemaVersion + 1 in store.hpp.
 constexpr Migration kMigrations[] = {
     &create_v1,
+    &add_config_hash_index,
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

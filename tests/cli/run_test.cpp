@@ -90,8 +90,9 @@ TEST_CASE("the same config and seed give identical metrics, another seed does no
   const auto file = graft::testing::write_tiny_experiment(folder.path(), "\n[sweep]\n\"train.lr\" = [0.01]\n");
   // Two loader threads and two intra-op threads: determinism must not depend on who prepares what.
   for (int i = 0; i < 2; ++i) {
-    const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--set", "train.threads=2",
-                                                    "--set", "train.loader_threads=2"});
+    // --rerun: the second run repeats a completed trial on purpose.
+    const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--rerun", "--set",
+                                                    "train.threads=2", "--set", "train.loader_threads=2"});
     INFO(finished.err);
     REQUIRE(finished.status == 0);
   }
@@ -114,7 +115,7 @@ TEST_CASE("a sweep with repeats runs one trial per combination and seed, named b
   const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
   const auto runs = store.list_runs();
   REQUIRE(runs.size() == 4);
-  CHECK(runs[0].trial == "scheduler.plugin=constant,seed=5");
-  CHECK(runs[1].trial == "scheduler.plugin=constant,seed=6");
-  CHECK(runs[3].trial == "scheduler.plugin=cosine,seed=6");
+  CHECK(runs[0].trial == "scheduler=constant,seed=5");
+  CHECK(runs[1].trial == "scheduler=constant,seed=6");
+  CHECK(runs[3].trial == "scheduler=cosine,seed=6");
 }

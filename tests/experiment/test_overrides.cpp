@@ -98,13 +98,13 @@ TEST_CASE("sweep overrides replace or add an axis", "[experiment][overrides][swe
   Experiment replaced = resolve_text(text, {"sweep.train.lr=[1e-3,3e-4]"});
   CHECK(replaced.swept_keys == std::vector<std::string>{"train.lr", "train.epochs"});  // keeps its place
   CHECK(replaced.trials.size() == 4);
-  CHECK(replaced.trials[0].name == "train.lr=0.001,train.epochs=1");
+  CHECK(replaced.trials[0].name == "lr=0.001,epochs=1");
 
   // Unquoted strings, without brackets: typed by the key's schema.
   Experiment added = resolve_text(text, {"sweep.strategy.plugin=full,freeze_backbone"});
   CHECK(added.swept_keys == std::vector<std::string>{"train.lr", "train.epochs", "strategy.plugin"});
   CHECK(added.trials.size() == 12);
-  CHECK(added.trials[1].name == "train.lr=0.1,train.epochs=1,strategy.plugin=freeze_backbone");
+  CHECK(added.trials[1].name == "lr=0.1,epochs=1,strategy=freeze_backbone");
 
   // Lists of lists for a list-typed key.
   Experiment lists = resolve_text(kBase, {"sweep.dataset.classes=[1,2],[3]"});

@@ -22,14 +22,14 @@ TEST_CASE("a grid times repeats, first key slowest and seeds innermost", "[exper
   Experiment experiment = resolve_text(text);
   CHECK(experiment.swept_keys == std::vector<std::string>{"strategy.plugin", "train.lr", "seed"});
   CHECK(names(experiment) == std::vector<std::string>{
-                                 "strategy.plugin=freeze_backbone,train.lr=0.0003,seed=1",
-                                 "strategy.plugin=freeze_backbone,train.lr=0.0003,seed=2",
-                                 "strategy.plugin=freeze_backbone,train.lr=0.001,seed=1",
-                                 "strategy.plugin=freeze_backbone,train.lr=0.001,seed=2",
-                                 "strategy.plugin=full,train.lr=0.0003,seed=1",
-                                 "strategy.plugin=full,train.lr=0.0003,seed=2",
-                                 "strategy.plugin=full,train.lr=0.001,seed=1",
-                                 "strategy.plugin=full,train.lr=0.001,seed=2",
+                                 "strategy=freeze_backbone,lr=0.0003,seed=1",
+                                 "strategy=freeze_backbone,lr=0.0003,seed=2",
+                                 "strategy=freeze_backbone,lr=0.001,seed=1",
+                                 "strategy=freeze_backbone,lr=0.001,seed=2",
+                                 "strategy=full,lr=0.0003,seed=1",
+                                 "strategy=full,lr=0.0003,seed=2",
+                                 "strategy=full,lr=0.001,seed=1",
+                                 "strategy=full,lr=0.001,seed=2",
                              });
   for (std::size_t i = 0; i < experiment.trials.size(); ++i) {
     const Trial& trial = experiment.trials[i];
@@ -57,7 +57,7 @@ TEST_CASE("without a sweep the name is the seed", "[experiment][sweep]") {
 
 TEST_CASE("with a sweep and one repeat the seed is left out of names", "[experiment][sweep]") {
   Experiment experiment = resolve_text(kBase + std::string("[sweep]\n\"model.channels\" = [8, 16]\n"));
-  CHECK(names(experiment) == std::vector<std::string>{"model.channels=8", "model.channels=16"});
+  CHECK(names(experiment) == std::vector<std::string>{"channels=8", "channels=16"});
   CHECK(experiment.trials[1].seed == 1);
 }
 
@@ -94,13 +94,33 @@ TEST_CASE("a swept key of one swept plugin is allowed", "[experiment][sweep]") {
       kBase + std::string("[sweep]\n\"strategy.plugin\" = [\"full\", \"gradual_unfreeze\"]\n"
                           "\"strategy.unfreeze_every\" = [1, 3]\n"));
   REQUIRE(experiment.trials.size() == 4);
-  CHECK(experiment.trials[3].name == "strategy.plugin=gradual_unfreeze,strategy.unfreeze_every=3");
+  CHECK(experiment.trials[3].name == "strategy=gradual_unfreeze,unfreeze_every=3");
   CHECK(experiment.trials[3].plugins.at("strategy").params.get_int("unfreeze_every") == 3);
   CHECK_FALSE(experiment.trials[1].plugins.at("strategy").params.has("unfreeze_every"));
 }
 
 TEST_CASE("a sweep value replaces the table's value", "[experiment][sweep]") {
   Experiment experiment = resolve_text(kBase + std::string("[train]\nlr = 0.5\n[sweep]\n\"train.lr\" = [1, 0.25]\n"));
-  CHECK(names(experiment) == std::vector<std::string>{"train.lr=1", "train.lr=0.25"});
+  CHECK(names(experiment) == std::vector<std::string>{"lr=1", "lr=0.25"});
   CHECK(experiment.trials[0].tables.at("train").at("lr") == ParamValue{1.0});
+}
+
+TEST_CASE("trial names use the short key unless it would collide with another axis or the seed", "[experiment][sweep]") {
+  // Swept alone, experiment.seed is just "seed"; with repeats it keeps its key (see above).
+  Experiment experiment = resolve_text(kBase + std::string("[sweep]\n\"experiment.seed\" = [10, 20]\n"
+                                                           "\"scheduler.plugin\" = [\"cosine\"]\n"));
+  CHECK(names(experiment) == std::vector<std::string>{"seed=10,scheduler=cosine", "seed=20,scheduler=cosine"});
+}
+
+TEST_CASE("more repeats or another description keep the config hash of each trial", "[experiment][sweep]") {
+  std::string three = kBase;
+  three.insert(three.find("seed"), "repeats = 3\n");
+  std::string five = kBase;
+  five.insert(five.find("seed"), "repeats = 5\ndescription = \"now five\"\n");
+  const Experiment before = resolve_text(three), after = resolve_text(five);
+  REQUIRE(after.trials.size() == 5);
+  for (int index = 0; index < 3; ++index) CHECK(after.trials[index].config_hash == before.trials[index].config_hash);
+  CHECK(after.trials[3].config_hash != before.trials[2].config_hash);
+  // The recorded config still says what was asked for.
+  CHECK_THAT(after.trials[0].config_toml, Catch::Contains("repeats = 5"));
 }

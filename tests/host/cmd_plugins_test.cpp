@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "graft/errors.hpp"
 #include "graft/hash.hpp"
+#include "support/capture_stdout.hpp"
 #include "test_support.hpp"
 
 using graft::InputError;
@@ -19,17 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-// Routes std::cout into a string while alive.
-class CaptureStdout {
- public:
-  CaptureStdout() : saved_(std::cout.rdbuf(buffer_.rdbuf())) {}
-  ~CaptureStdout() { std::cout.rdbuf(saved_); }
-  std::string text() const { return buffer_.str(); }
-
- private:
-  std::ostringstream buffer_;
-  std::streambuf* saved_;
-};
+using graft::testing::CaptureStdout;
 
 // Runs `graft plugins ARGS...` on the test folder only (no GRAFT_PLUGIN_PATH) and returns stdout.
 std::string run(std::vector<std::string> args) {

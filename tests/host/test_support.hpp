@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+
+#include "support/temp_folder.hpp"
 #include <optional>
 #include <string>
 
@@ -21,26 +23,7 @@ inline std::filesystem::path duplicate_library() {
   return std::filesystem::canonical(kDuplicateDir / "graft_host_test_duplicate.so");
 }
 
-// A fresh folder, removed with everything in it when the test ends.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("graft-host-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = graft::testing::TempFolder;
 
 // Sets (or, given nullopt, unsets) an environment variable for the life of the object.
 class ScopedEnv {

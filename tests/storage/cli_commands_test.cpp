@@ -10,6 +10,7 @@
 
 #include "command.hpp"
 #include "graft/errors.hpp"
+#include "support/capture_stdout.hpp"
 #include "test_support.hpp"
 
 using namespace graft;
@@ -19,17 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-// Captures std::cout for the lifetime of the object.
-class CaptureStdout {
- public:
-  CaptureStdout() : previous_(std::cout.rdbuf(buffer_.rdbuf())) {}
-  ~CaptureStdout() { std::cout.rdbuf(previous_); }
-  std::string text() const { return buffer_.str(); }
-
- private:
-  std::ostringstream buffer_;
-  std::streambuf* previous_;
-};
+using graft::testing::CaptureStdout;
 
 // Runs `graft --db STORE ARGS...` through the store commands; returns what it printed.
 std::string graft_cli(const std::filesystem::path& store, std::vector<std::string> args) {

@@ -15,8 +15,9 @@ using graft::storage::test::TempDir;
 
 namespace {
 
-constexpr int kWriters = 4;
-constexpr int kRowsPerWriter = 500;
+// As many writers as `graft run --jobs 8`, each logging far more often than a trainer does.
+constexpr int kWriters = 8;
+constexpr int kRowsPerWriter = 2000;
 
 // A writer process: opens the store itself (racing the others to create it), records one run of
 // kRowsPerWriter metric rows in many small transactions, and exits 0. Any failure is written to
@@ -52,7 +53,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("four processes write one store at once without losing rows", "[storage][concurrency]") {
+TEST_CASE("eight processes write 2000 metric rows each into one store without locking errors or lost rows", "[storage][concurrency]") {
   TempDir dir;
   const auto path = dir.file("graft.db");
   std::vector<pid_t> children;

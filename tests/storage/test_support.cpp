@@ -7,17 +7,6 @@
 
 namespace graft::storage::test {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "graft-storage-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 NewRun sample_run(const std::string& experiment, std::int64_t seed, double lr) {
   NewRun run;
   run.experiment = experiment;

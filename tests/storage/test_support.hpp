@@ -5,22 +5,11 @@
 #include <string>
 
 #include "graft/storage/store.hpp"
+#include "support/temp_folder.hpp"
 
 namespace graft::storage::test {
 
-// A fresh folder under the system temp folder, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = graft::testing::TempFolder;
 
 // A run like the engine records: params of every type, two plugins.
 NewRun sample_run(const std::string& experiment = "demo", std::int64_t seed = 1, double lr = 3e-4);

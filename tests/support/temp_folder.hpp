@@ -10,7 +10,7 @@ namespace graft::testing {
 
 class TempFolder {
  public:
-  explicit TempFolder(const std::string& label) {
+  explicit TempFolder(const std::string& label = "test") {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::temp_directory_path() /
             ("graft-" + label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -26,6 +26,7 @@ class TempFolder {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+  std::filesystem::path file(const std::string& name) const { return path_ / name; }
 
  private:
   std::filesystem::path path_;

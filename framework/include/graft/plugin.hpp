@@ -19,6 +19,19 @@ namespace graft {
 // removed or reordered). The host refuses libraries built against another value.
 inline constexpr std::uint32_t kSdkAbiVersion = 1;
 
+}  // namespace graft
+
+// The ABI version a plugin's manifest claims. GRAFT_SDK_ABI_VERSION_OVERRIDE exists only to test
+// the host's refusal of foreign plugins (graft_add_plugin sets it from the CMake cache variable of
+// the same name): a plugin built with it is refused by every graft.
+#if defined(GRAFT_SDK_ABI_VERSION_OVERRIDE)
+#  define GRAFT_PLUGIN_ABI_VERSION static_cast<std::uint32_t>(GRAFT_SDK_ABI_VERSION_OVERRIDE)
+#else
+#  define GRAFT_PLUGIN_ABI_VERSION ::graft::kSdkAbiVersion
+#endif
+
+namespace graft {
+
 enum class PluginKind : std::uint32_t { Model = 0, Dataset = 1, Strategy = 2, Scheduler = 3 };
 GRAFT_SDK_API const char* kind_name(PluginKind kind);  // "model", "dataset", ...
 
@@ -80,7 +93,7 @@ constexpr PluginDescriptor describe(const char* name, const char* version, const
   GRAFT_PLUGIN_ENTRY_POINT() {                                                                   \
     static const ::graft::PluginDescriptor graft_descriptors[] = {__VA_ARGS__};                 \
     static const graft_plugin_manifest_v graft_manifest{                                         \
-        ::graft::kSdkAbiVersion, GRAFT_BUILD_FINGERPRINT,                                        \
+        GRAFT_PLUGIN_ABI_VERSION, GRAFT_BUILD_FINGERPRINT,                                       \
         sizeof(graft_descriptors) / sizeof(graft_descriptors[0]), graft_descriptors};            \
     return &graft_manifest;                                                                      \
   }

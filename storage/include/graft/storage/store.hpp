@@ -17,7 +17,7 @@
 namespace graft::storage {
 
 // Schema version written to PRAGMA user_version; a store from a newer graft is refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Failures of the store itself (cannot open, corrupt, newer schema, SQL error).
 class StoreError : public std::runtime_error {
@@ -27,6 +27,13 @@ class StoreError : public std::runtime_error {
 
 // A statement given to query() that would write, or that SQLite rejects.
 class QueryError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// A `--filter` or `--sort` text that does not parse; what() is one line
+// "filter: error at column N: ..." naming the offending token.
+class FilterError : public StoreError {
  public:
   using StoreError::StoreError;
 };
@@ -125,6 +132,15 @@ struct RunFilter {
   std::optional<RunStatus> status;
 };
 
+// Runs chosen by an expression, as `graft runs --filter EXPR --sort KEY --limit N` does; the
+// grammar is in docs/querying.md. Empty filter: every run in scope; empty sort: by id.
+struct RunQuery {
+  RunFilter scope;
+  std::string filter;
+  std::string sort;
+  std::optional<std::int64_t> limit;
+};
+
 // Result of a read-only SQL query: column names and rows of values.
 struct QueryResult {
   std::vector<std::string> columns;
@@ -157,11 +173,23 @@ class Store {
   void finish_run(std::int64_t run_id, RunStatus status, const std::string& error = {});
 
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
+  // Throws FilterError for a filter or sort that does not parse, before reading anything.
+  std::vector<RunSummary> find_runs(const RunQuery& query) const;
+  // The latest completed run of `experiment` with this config hash and seed: the run that makes
+  // a new run of the same trial redundant.
+  std::optional<std::int64_t> completed_run(const std::string& experiment, const std::string& config_hash,
+                                            std::int64_t seed) const;
   std::optional<RunDetails> get_run(std::int64_t run_id) const;
   // Final values (as in final_metrics) of `keys` for the runs list_runs(filter) returns:
   // run id -> key -> value. A run without a value for a key has no entry for it.
   std::map<std::int64_t, std::map<std::string, double>> final_values(const std::vector<std::string>& keys,
                                                                     const RunFilter& filter = {}) const;
+
+  // Values of the params `keys` for the runs list_runs(filter) returns: run id -> key -> value.
+  std::map<std::int64_t, std::map<std::string, Value>> param_values(const std::vector<std::string>& keys,
+                                                                   const RunFilter& filter = {}) const;
+  // Every value logged for one metric of a run, by step (for learning curves and LR schedules).
+  std::vector<MetricPoint> metric_series(std::int64_t run_id, const std::string& key) const;
 
   // Runs the SQL on a read-only connection (SQLITE_OPEN_READONLY plus PRAGMA query_only), so a
   // statement that writes is refused (QueryError naming the reason) and changes nothing.

@@ -1,0 +1,33 @@
+#pragma once
+// `graft run FILE --jobs N`: the trials of one resolved experiment shared between N worker
+// processes of this executable, all writing into one store.
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "experiment.hpp"
+#include "experiment_loader.hpp"
+#include "experiment_runner.hpp"
+
+namespace graft::cli {
+
+struct ParallelRequest {
+  ExperimentArguments arguments;      // passed on unchanged: each worker resolves the same trials
+  std::filesystem::path store_path;   // absolute
+  int jobs = 1;
+  bool rerun = false;
+};
+
+struct ParallelOutcome {
+  std::vector<engine::SkippedTrial> skipped;
+  std::vector<std::int64_t> run_ids;  // the runs the workers recorded, by id
+  int exit_status = 0;                // 0, 1 (a run or a worker failed), 2 (bad input), 130 (interrupted)
+};
+
+// The experiment was resolved (and so validated) by the caller: workers only repeat that. The
+// trials still to do are dealt round-robin to min(jobs, trials) workers, each of which runs its
+// share one after the other with max(1, cores / jobs) LibTorch threads unless [train] threads is
+// set. Trials completed earlier are left out (and reported) unless `rerun`.
+ParallelOutcome run_parallel(const experiment::Experiment& experiment, const ParallelRequest& request);
+
+}  // namespace graft::cli

@@ -1,0 +1,116 @@
+#include "report_page.hpp"
+
+#include <fmt/format.h>
+
+#include "output.hpp"
+#include "report_assets.hpp"
+
+namespace graft::cli::report {
+namespace {
+
+using nlohmann::json;
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A JSON value in a table cell: numbers as format_number prints them, right-aligned.
+std::string cell(const json& value) {
+  if (value.is_number()) return "<td class=\"number\">" + escape(format_number(value.get<double>())) + "</td>";
+  if (value.is_null()) return "<td></td>";
+  return "<td>" + escape(value.is_string() ? value.get<std::string>() : value.dump()) + "</td>";
+}
+
+std::string header_row(const std::vector<std::string>& names) {
+  std::string row = "<tr>";
+  for (const auto& name : names) row += "<th>" + escape(name) + "</th>";
+  return row + "</tr>\n";
+}
+
+std::string swatch(std::size_t group) {
+  // The script's palette, so the table's groups match the charts' colours.
+  static const char* const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  return fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>", palette[group % std::size(palette)]);
+}
+
+std::string comparison_table(const json& comparison) {
+  std::vector<std::string> names = {"group", "n"};
+  for (const auto& metric : comparison["metrics"]) {
+    const std::string key = metric.get<std::string>();
+    names.insert(names.end(), {key + " (mean ± std)", "min", "max"});
+  }
+  std::string html = "<table id=\"comparison\">\n" + header_row(names);
+  std::size_t index = 0;
+  for (const auto& group : comparison["groups"]) {
+    html += "<tr><td>" + swatch(index++) + escape(group["label"].get<std::string>()) + "</td>" + cell(group["n"]);
+    for (const auto& metric : comparison["metrics"]) {
+      const std::string key = metric.get<std::string>();
+      if (!group["metrics"].contains(key)) {
+        html += "<td></td><td></td><td></td>";
+        continue;
+      }
+      const json& stats = group["metrics"][key];
+      std::string mean = format_number(stats["mean"].get<double>());
+      if (!stats["std"].is_null()) mean += " ± " + format_number(stats["std"].get<double>());
+      html += "<td class=\"number\">" + escape(mean) + "</td>" + cell(stats["min"]) + cell(stats["max"]);
+    }
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+std::string differing_table(const json& differing) {
+  if (differing["keys"].empty()) return "<p class=\"empty\">Every run has the same params (except the seed).</p>\n";
+  std::vector<std::string> names = {"run", "trial"};
+  for (const auto& key : differing["keys"]) names.push_back(key.get<std::string>());
+  std::string html = "<table id=\"differing\">\n" + header_row(names);
+  for (const auto& row : differing["rows"]) {
+    html += "<tr>" + cell(row["id"]) + cell(row["trial"]);
+    for (const auto& value : row["values"]) html += cell(value);
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
+// JSON inside <script> must not contain "</" (it would end the element early); "<\/" is the
+// same JSON string.
+std::string embedded_json(const json& data) {
+  std::string text = data.dump();
+  for (std::size_t at = text.find("</"); at != std::string::npos; at = text.find("</", at + 3)) text.insert(at + 1, "\\");
+  return text;
+}
+
+}  // namespace
+
+std::string report_html(const json& data) {
+  const std::string experiment = escape(data["experiment"].get<std::string>());
+  const std::size_t runs = data["runs"].size(), groups = data["groups"].size();
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<title>" + experiment + ": graft report</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+  html += "<h1>" + experiment + "</h1>\n";
+  html += fmt::format("<p class=\"meta\">{} completed run(s) in {} group(s); store {}; generated {}</p>\n", runs, groups,
+                      escape(data["store"].get<std::string>()), escape(data["generated"].get<std::string>()));
+  html += "<pre id=\"errors\" hidden></pre>\n";
+  html += "<h2>Comparison</h2>\n" + comparison_table(data["comparison"]);
+  html += "<h2>Learning curves</h2>\n<p class=\"meta\">One line per run, coloured by group; hover a line for its run.</p>\n";
+  html += "<div id=\"curves\" class=\"charts\"></div>\n";
+  html += "<h2>Learning-rate schedule</h2>\n<div id=\"lr\" class=\"charts\"></div>\n";
+  html += "<h2>Params that differ between runs</h2>\n" + differing_table(data["differing"]);
+  html += "<script type=\"application/json\" id=\"report-data\">" + embedded_json(data) + "</script>\n";
+  html += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace graft::cli::report

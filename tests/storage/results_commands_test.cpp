@@ -1,0 +1,203 @@
+// `graft runs --filter/--sort/--limit`, `graft compare --experiment --group-by`, `graft export`
+// and `graft report` on a store written through the storage library: parse argv with the real
+// CLI11 subcommands and check what they print.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "graft/errors.hpp"
+#include "support/capture_stdout.hpp"
+#include "test_support.hpp"
+
+using namespace graft;
+using graft::storage::test::TempDir;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+struct Printed {
+  int status = 0;
+  std::string out;
+  std::string err;  // what the command printed itself, or the error main would print
+};
+
+// `graft --db STORE ARGS...` through the commands under test. Errors that main() turns into
+// "error: ..." with status 2 are turned into the same here.
+Printed graft_cli(const std::filesystem::path& store, std::vector<std::string> args) {
+  CLI::App app{"graft", "graft"};
+  app.require_subcommand(1);
+  cli::Context context;
+  context.db = store.string();
+  cli::add_runs_command(app, context);
+  cli::add_compare_command(app, context);
+  cli::add_export_command(app, context);
+  cli::add_report_command(app, context);
+  args.insert(args.begin(), "graft");
+  std::vector<const char*> argv;
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  std::ostringstream err;
+  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
+  Printed printed;
+  {
+    graft::testing::CaptureStdout capture;
+    try {
+      app.parse(static_cast<int>(argv.size()), argv.data());
+      printed.status = context.exit_status;
+    } catch (const InputError& error) {
+      printed.status = 2;
+      err << "error: " << error.what();
+    } catch (const storage::StoreError& error) {
+      printed.status = 2;
+      err << "error: " << error.what();
+    }
+    printed.out = capture.text();
+  }
+  std::cerr.rdbuf(saved);
+  printed.err = err.str();
+  return printed;
+}
+
+// "sweep": two lrs x three seeds, completed, with best.* metrics that depend on both; one failed
+// run that must not count in comparisons.
+struct Fixture {
+  TempDir dir;
+  std::filesystem::path path = dir.file("graft.db");
+
+  Fixture() {
+    storage::Store store = storage::Store::open(path);
+    const double accuracy[2][3] = {{0.90, 0.92, 0.94}, {0.80, 0.81, 0.85}};
+    for (int lr_index = 0; lr_index < 2; ++lr_index) {
+      for (int seed = 0; seed < 3; ++seed) {
+        const double lr = lr_index == 0 ? 3e-4 : 1e-3;
+        const auto run = store.begin_run(storage::test::sample_run("sweep", seed, lr));
+        for (std::int64_t epoch = 0; epoch < 3; ++epoch) {
+          store.log_metrics(run, {{"train.loss", epoch * 10 + 5, epoch, 1.0 / (epoch + 1), 0},
+                                  {"val.accuracy", epoch * 10 + 10, epoch, 0.6 + 0.1 * epoch, 0},
+                                  {"lr", epoch * 10, epoch, lr, 0}});
+        }
+        store.log_metrics(run, {{"best.test.accuracy", 30, std::nullopt, accuracy[lr_index][seed], 0},
+                                {"best.val.accuracy", 30, std::nullopt, accuracy[lr_index][seed] - 0.01, 0}});
+        store.finish_run(run, storage::RunStatus::Completed);
+      }
+    }
+    const auto failed = store.begin_run(storage::test::sample_run("sweep", 9, 3e-4));
+    store.log_metrics(failed, {{"best.test.accuracy", 1, std::nullopt, 0.1, 0}});
+    store.finish_run(failed, storage::RunStatus::Failed, "diverged");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("graft runs --filter --sort --limit chooses and orders runs", "[cli][runs][filter]") {
+  Fixture fixture;
+  const auto chosen = graft_cli(fixture.path, {"runs", "--filter", "params.train.lr = 3e-4 and status = 'completed'",
+                                               "--sort", "-metrics.best.test.accuracy", "--limit", "2", "--csv"});
+  REQUIRE(chosen.status == 0);
+  // Runs 1..3 have lr 3e-4 with accuracies 0.90, 0.92, 0.94: best first, two of them.
+  std::istringstream lines(chosen.out);
+  std::string header, first, second, extra;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  std::getline(lines, second);
+  CHECK(first.rfind("3,", 0) == 0);
+  CHECK(second.rfind("2,", 0) == 0);
+  CHECK_FALSE(std::getline(lines, extra));
+
+  const auto none = graft_cli(fixture.path, {"runs", "--filter", "metrics.best.test.accuracy > 0.99"});
+  CHECK(none.status == 0);
+  CHECK_THAT(none.out, Contains("no matching runs"));
+}
+
+TEST_CASE("a malformed filter is one line naming the token, exit 2", "[cli][runs][filter]") {
+  Fixture fixture;
+  const auto bad = graft_cli(fixture.path, {"runs", "--filter", "metrics.best.test.accuracy > and seed = 1"});
+  CHECK(bad.status == 2);
+  CHECK(bad.err == "filter: error at column 30: expected a value after '>', got 'and'\n");
+  CHECK(bad.out.empty());
+}
+
+TEST_CASE("graft compare --experiment --group-by gives mean, std, min, max and n per group", "[cli][compare]") {
+  Fixture fixture;
+  const auto table = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr"});
+  REQUIRE(table.status == 0);
+  CHECK_THAT(table.out, Contains("6 completed run(s) in 2 group(s) by train.lr"));
+  CHECK_THAT(table.out, Contains("0.92 ± 0.02"));  // lr 3e-4: 0.90, 0.92, 0.94
+
+  const auto out = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--metric",
+                                            "best.test.accuracy", "--json"});
+  REQUIRE(out.status == 0);
+  const json parsed = json::parse(out.out);
+  REQUIRE(parsed["groups"].size() == 2);
+  const json& small_lr = parsed["groups"][0];  // sorted by value: 3e-4 first
+  CHECK(small_lr["params"]["train.lr"].get<double>() == Approx(3e-4));
+  CHECK(small_lr["n"] == 3);
+  const json& stats = small_lr["metrics"]["best.test.accuracy"];
+  CHECK(stats["mean"].get<double>() == Approx(0.92));
+  CHECK(stats["std"].get<double>() == Approx(0.02));
+  CHECK(stats["min"].get<double>() == Approx(0.90));
+  CHECK(stats["max"].get<double>() == Approx(0.94));
+
+  const auto csv = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--csv"});
+  REQUIRE(csv.status == 0);
+  CHECK_THAT(csv.out, Contains("train.lr,metric,n,mean,std,min,max\n"));
+
+  // The default grouping is by the params that differ (the seed aside): train.lr here.
+  const auto grouped = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--json"});
+  CHECK(json::parse(grouped.out)["group_by"] == json::array({"train.lr"}));
+}
+
+TEST_CASE("compare refuses unknown experiments, keys and metrics with suggestions", "[cli][compare]") {
+  Fixture fixture;
+  const auto experiment = graft_cli(fixture.path, {"compare", "--experiment", "swep"});
+  CHECK(experiment.status == 2);
+  CHECK_THAT(experiment.err, Contains("no experiment 'swep'") && Contains("did you mean 'sweep'"));
+  const auto key = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lrr"});
+  CHECK(key.status == 2);
+  CHECK_THAT(key.err, Contains("has param 'train.lrr'") && Contains("did you mean 'train.lr'"));
+  const auto metric = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--metric", "best.test.acc"});
+  CHECK(metric.status == 2);
+  CHECK_THAT(metric.err, Contains("metric 'best.test.acc'"));
+  // The run-id form still works.
+  CHECK(graft_cli(fixture.path, {"compare", "1", "4", "--json"}).status == 0);
+  CHECK(graft_cli(fixture.path, {"compare", "1", "--experiment", "sweep"}).status == 2);
+}
+
+TEST_CASE("graft export writes one row per run with params and final metrics", "[cli][export]") {
+  Fixture fixture;
+  const auto csv = graft_cli(fixture.path, {"export", "--experiment", "sweep", "--csv"});
+  REQUIRE(csv.status == 0);
+  CHECK_THAT(csv.out, Contains("params.train.lr") && Contains("metrics.best.test.accuracy"));
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 1 + 7);  // header + every run, failed included
+
+  const auto out = graft_cli(fixture.path, {"export", "--experiment", "sweep", "--json"});
+  REQUIRE(out.status == 0);
+  const json runs = json::parse(out.out);
+  REQUIRE(runs.size() == 7);
+  CHECK(runs[2]["metrics"]["best.test.accuracy"].get<double>() == Approx(0.94));
+  CHECK(runs[2]["params"]["train.lr"].get<double>() == Approx(3e-4));
+  CHECK(runs[6]["status"] == "failed");
+
+  CHECK(graft_cli(fixture.path, {"export", "--experiment", "sweep"}).status == 2);  // neither --csv nor --json
+}
+
+TEST_CASE("graft report writes one self-contained page with the data, tables and script", "[cli][report]") {
+  Fixture fixture;
+  const auto out = fixture.dir.file("report.html");
+  const auto made = graft_cli(fixture.path, {"report", "--experiment", "sweep", "--out", out.string()});
+  REQUIRE(made.status == 0);
+  std::ifstream file(out);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string html = text.str();
+  CHECK_THAT(html, Contains("<table id=\"comparison\">") && Contains("0.92 ± 0.02"));
+  CHECK_THAT(html, Contains("<table id=\"differing\">"));
+  CHECK_THAT(html, Contains("id=\"report-data\"") && Contains("\"curves\":[\"train.loss\",\"val.accuracy\"]"));
+  // Offline: nothing is fetched.
+  CHECK_THAT(html, !Contains("src=\"http") && !Contains("href=\"http"));
+  CHECK_FALSE(std::filesystem::exists(out.string() + ".partial"));
+}
