@@ -22,10 +22,11 @@ std::string cell(const std::string& text) {
 
 std::string code(const std::string& text) { return text.empty() ? "" : "`" + cell(text) + "`"; }
 
-// Plural headings: "Models", "Datasets", ...
+// Plural headings: "Models", "Datasets", "Strategies", "Schedulers".
 std::string kind_heading(PluginKind kind) {
   std::string name = kind_name(kind);
   name.front() = static_cast<char>(name.front() - 'a' + 'A');
+  if (name.back() == 'y') return name.substr(0, name.size() - 1) + "ies";
   return name + "s";
 }
 
@@ -65,18 +66,18 @@ std::string markdown_reference(const std::vector<const host::LoadedPlugin*>& plu
   std::string page =
       "# Plugin reference\n\n"
       "<!-- Generated from the plugins' schemas by `graft plugins doc`; do not edit by hand.\n"
-      "     Regenerate with: build/bin/graft plugins doc > docs/plugins.md -->\n\n"
+      "     Regenerate with: GRAFT_PLUGIN_PATH= build/bin/graft plugins doc > docs/plugins.md -->\n\n"
       "Every parameter each plugin declares in its schema: the keys of the experiment table that\n"
       "names it (`[model] plugin = \"...\"`). The same declaration validates experiment files and\n"
       "drives `graft plugins describe NAME`. A `required` key has no default. The engine's own keys\n"
-      "(`[train]`, `[experiment]`, `warmup_steps` in `[scheduler]`) are in experiments.md.\n";
+      "(`[train]`, `[experiment]`, `warmup_steps` in `[scheduler]`) are in [experiments.md](experiments.md).\n\n";
   for (PluginKind kind : host::kPluginKinds) {
     std::vector<const host::LoadedPlugin*> of_kind;
     for (const host::LoadedPlugin* plugin : plugins)
       if (plugin->kind == kind) of_kind.push_back(plugin);
     if (of_kind.empty()) continue;
     std::sort(of_kind.begin(), of_kind.end(), [](auto* a, auto* b) { return a->name < b->name; });
-    page += "\n## " + kind_heading(kind) + "\n\n";
+    page += "## " + kind_heading(kind) + "\n\n";  // the intro and every plugin end with a blank line
     for (const host::LoadedPlugin* plugin : of_kind) append_plugin(page, *plugin);
   }
   while (page.size() > 1 && page[page.size() - 2] == '\n') page.pop_back();  // one final newline

@@ -227,7 +227,7 @@ int main() {
 
 const char* const kTables = R"toml(
 [dataset]
-plugin = "@name@"             # this project's plugin
+plugin = "@name@"  # this project's plugin
 path = "data"                 # train.csv and test.csv; relative to the folder graft runs in
 shape = [1, 8, 8]             # each row is an 8x8 image: what small_cnn takes
 validation_fraction = 0.25

@@ -160,7 +160,7 @@ int main() {
 
 const char* const kTables = R"toml(
 [model]
-plugin = "@name@"             # this project's plugin
+plugin = "@name@"  # this project's plugin
 inputs = 64                   # 8x8 images
 hidden = [32]
 )toml";

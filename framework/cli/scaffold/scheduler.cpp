@@ -118,7 +118,7 @@ int main() {
 
 const char* const kTables = R"toml(
 [scheduler]
-plugin = "@name@"             # this project's plugin
+plugin = "@name@"  # this project's plugin
 warmup_fraction = 0.1
 hold_fraction = 0.3
 final_factor = 0.05

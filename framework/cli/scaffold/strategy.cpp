@@ -154,7 +154,7 @@ int main() {
 
 const char* const kTables = R"toml(
 [strategy]
-plugin = "@name@"             # this project's plugin
+plugin = "@name@"  # this project's plugin
 freeze = ["block1"]           # a layer group of small_cnn (see its layer_groups)
 unfreeze_epoch = 2
 )toml";
