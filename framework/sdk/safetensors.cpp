@@ -1,0 +1,99 @@
+// Loading and saving safetensors files as LibTorch tensors. Little-endian hosts only (x86-64,
+// aarch64): the format's byte order is theirs, so tensor bytes are copied as they are.
+#include <fstream>
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "graft/errors.hpp"
+#include "graft/safetensors.hpp"
+
+namespace graft {
+namespace {
+
+at::ScalarType scalar_type(const std::string& dtype) {
+  static const std::map<std::string, at::ScalarType> types = {
+      {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16}, {"I64", at::kLong},
+      {"I32", at::kInt},    {"I16", at::kShort}, {"I8", at::kChar},   {"U8", at::kByte},       {"BOOL", at::kBool}};
+  return types.at(dtype);
+}
+
+std::string dtype_name(at::ScalarType type) {
+  switch (type) {
+    case at::kDouble: return "F64";
+    case at::kFloat: return "F32";
+    case at::kHalf: return "F16";
+    case at::kBFloat16: return "BF16";
+    case at::kLong: return "I64";
+    case at::kInt: return "I32";
+    case at::kShort: return "I16";
+    case at::kChar: return "I8";
+    case at::kByte: return "U8";
+    case at::kBool: return "BOOL";
+    default: throw InputError(std::string("safetensors cannot store tensors of type ") + c10::toString(type));
+  }
+}
+
+}  // namespace
+
+std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path.string());
+  const auto file_size = static_cast<std::uint64_t>(std::filesystem::file_size(path));
+  std::vector<std::uint8_t> length_bytes(8, 0);
+  in.read(reinterpret_cast<char*>(length_bytes.data()), 8);
+  std::uint64_t header_length = 0;
+  for (int i = 7; i >= 0; --i) header_length = (header_length << 8) | length_bytes[static_cast<std::size_t>(i)];
+  // Read only as much as the file has: parse_safetensors_header reports what is missing.
+  std::vector<std::uint8_t> head(8 + static_cast<std::size_t>(std::min<std::uint64_t>(header_length, file_size)));
+  std::copy(length_bytes.begin(), length_bytes.end(), head.begin());
+  in.read(reinterpret_cast<char*>(head.data() + 8), static_cast<std::streamsize>(head.size() - 8));
+  const auto header = parse_safetensors_header(head.data(), 8 + static_cast<std::size_t>(in.gcount()), file_size,
+                                               path.string());
+
+  std::map<std::string, at::Tensor> tensors;
+  for (const auto& entry : header.tensors) {
+    at::Tensor tensor = at::empty(entry.shape, at::TensorOptions().dtype(scalar_type(entry.dtype)));
+    in.seekg(static_cast<std::streamoff>(header.data_offset + entry.begin));
+    in.read(static_cast<char*>(tensor.data_ptr()), static_cast<std::streamsize>(entry.end - entry.begin));
+    if (static_cast<std::uint64_t>(in.gcount()) != entry.end - entry.begin) {
+      throw InputError(fmt::format("{}: could not read the bytes of tensor '{}'", path.string(), entry.name));
+    }
+    tensors.emplace(entry.name, std::move(tensor));
+  }
+  return tensors;
+}
+
+void save_safetensors(const std::filesystem::path& path, const std::map<std::string, at::Tensor>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  nlohmann::json header = nlohmann::json::object();
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::vector<at::Tensor> contiguous;
+  std::uint64_t offset = 0;
+  for (const auto& [name, tensor] : tensors) {
+    contiguous.push_back(tensor.detach().to(at::kCPU).contiguous());
+    const auto bytes = static_cast<std::uint64_t>(contiguous.back().nbytes());
+    header[name] = {{"dtype", dtype_name(tensor.scalar_type())},
+                    {"shape", tensor.sizes().vec()},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // keeps the data 8-byte aligned, as the reference writer does
+  const auto temporary = std::filesystem::path(path).concat(".tmp");
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    if (!out) throw InputError("cannot write " + temporary.string());
+    std::uint64_t length = text.size();
+    for (int i = 0; i < 8; ++i) out.put(static_cast<char>((length >> (8 * i)) & 0xff));
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    for (const auto& tensor : contiguous) {
+      out.write(static_cast<const char*>(tensor.data_ptr()), static_cast<std::streamsize>(tensor.nbytes()));
+    }
+    if (!out) throw InputError("could not write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+}  // namespace graft
