@@ -111,4 +111,16 @@ Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vec
   return splits;
 }
 
+std::vector<std::string> class_names_of(const Splits& splits, const std::vector<std::string>& source_names,
+                                        std::int64_t num_classes) {
+  if (!source_names.empty() && static_cast<std::int64_t>(source_names.size()) != num_classes) {
+    throw InputError(fmt::format("class_names: {} names for {} labels", source_names.size(), num_classes));
+  }
+  std::vector<std::string> names;
+  for (auto source : splits.source_classes) {
+    names.push_back(source_names.empty() ? std::to_string(source) : source_names[static_cast<std::size_t>(source)]);
+  }
+  return names;
+}
+
 }  // namespace graft

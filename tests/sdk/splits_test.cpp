@@ -67,3 +67,13 @@ TEST_CASE("make_splits refuses classes that are not in the data") {
   options.classes = {1, 1};
   CHECK_THROWS_WITH(make_splits(labels_cycle(10, 10), {}, 10, options, 1), "classes: 1 is listed twice");
 }
+
+TEST_CASE("class_names_of names the task's classes from the source names, or their numbers") {
+  SubsetOptions options;
+  options.classes = {2, 0};
+  options.validation_fraction = 0;
+  const auto splits = make_splits(labels_cycle(9, 3), {}, 3, options, 1);
+  CHECK(class_names_of(splits, {"a", "b", "c"}, 3) == std::vector<std::string>{"c", "a"});
+  CHECK(class_names_of(splits, {}, 3) == std::vector<std::string>{"2", "0"});
+  CHECK_THROWS_WITH(class_names_of(splits, {"a"}, 3), "class_names: 1 names for 3 labels");
+}

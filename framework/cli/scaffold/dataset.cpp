@@ -111,13 +111,7 @@ class @Class@ : public graft::Dataset {
       for (auto label : *labels) num_classes = std::max(num_classes, label + 1);
     splits_ = graft::make_splits(train_.labels, test_.labels, num_classes, graft::SubsetOptions::from(params),
                                  context.seed);
-    const auto names = params.get_string_list("class_names");
-    if (!names.empty() && static_cast<std::int64_t>(names.size()) != num_classes) {
-      throw graft::InputError("dataset.class_names: " + std::to_string(names.size()) + " names for " +
-                              std::to_string(num_classes) + " labels");
-    }
-    for (auto source : splits_.source_classes)
-      names_.push_back(names.empty() ? std::to_string(source) : names[static_cast<std::size_t>(source)]);
+    names_ = graft::class_names_of(splits_, params.get_string_list("class_names"), num_classes);
     graft::log::info("@name@: {} classes, {} train / {} validation / {} test rows from {}", names_.size(),
                      splits_.train.size(), splits_.validation.size(), splits_.test.size(), folder.string());
   }

@@ -5,6 +5,7 @@
 // training data per class, seeded). No torch here.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "graft/export.hpp"
@@ -40,5 +41,11 @@ struct Splits {
 GRAFT_SDK_API Splits make_splits(const std::vector<std::int64_t>& train_labels,
                                  const std::vector<std::int64_t>& test_labels, std::int64_t num_classes,
                                  const SubsetOptions& options, std::uint64_t seed);
+
+// Names of the task's classes (new labels 0..k-1): `source_names[source label]`, or the source
+// label's number when `source_names` is empty. Throws InputError ("class_names: 3 names for 10
+// labels") when `source_names` does not name every source label.
+GRAFT_SDK_API std::vector<std::string> class_names_of(const Splits& splits, const std::vector<std::string>& source_names,
+                                                      std::int64_t num_classes);
 
 }  // namespace graft

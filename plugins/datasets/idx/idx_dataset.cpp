@@ -79,13 +79,7 @@ class IdxDataset : public graft::Dataset {
 
     auto source_names = params.get_string_list("class_names");
     if (source_names.empty() && looks_like_fashion_mnist(folder) && num_classes == 10) source_names = kFashionMnistNames;
-    if (!source_names.empty() && static_cast<std::int64_t>(source_names.size()) != num_classes) {
-      throw graft::InputError("dataset.class_names: " + std::to_string(source_names.size()) + " names for " +
-                              std::to_string(num_classes) + " labels");
-    }
-    for (auto source : splits_.source_classes) {
-      names_.push_back(source_names.empty() ? std::to_string(source) : source_names[static_cast<std::size_t>(source)]);
-    }
+    names_ = graft::class_names_of(splits_, source_names, num_classes);
     graft::log::info("idx: {} classes, {} train / {} validation / {} test examples from {}", names_.size(),
                      splits_.train.size(), splits_.validation.size(), splits_.test.size(), folder.string());
   }
