@@ -113,8 +113,18 @@ std::vector<RunDetails> completed_runs(const storage::Store& store, const std::s
 GroupedComparison compare_groups(const std::vector<RunDetails>& runs, const std::string& experiment,
                                  std::vector<std::string> group_by, std::vector<std::string> metrics) {
   if (group_by.empty()) group_by = differing_params(runs);
-  if (metrics.empty()) metrics = default_comparison_metrics();
   const auto known_params = param_keys(runs), known_metrics = metric_keys(runs);
+  if (metrics.empty()) {
+    // The defaults that were recorded: a plugin or an older engine may not produce all three.
+    for (const auto& key : default_comparison_metrics()) {
+      if (std::find(known_metrics.begin(), known_metrics.end(), key) != known_metrics.end()) metrics.push_back(key);
+    }
+    if (metrics.empty()) {
+      throw InputError(fmt::format("the runs of experiment '{}' have none of the default metrics ({}); choose with "
+                                   "--metric, from: {}",
+                                   experiment, host::join(default_comparison_metrics()), host::join(known_metrics)));
+    }
+  }
   for (const auto& key : group_by) {
     require_known(runs, key, "param", known_params, [](const RunDetails& run, const std::string& k) { return param_of(run, k).has_value(); });
   }

@@ -47,8 +47,9 @@ std::vector<std::string> differing_params(const std::vector<storage::RunDetails>
 // exist or has no completed run.
 std::vector<storage::RunDetails> completed_runs(const storage::Store& store, const std::string& experiment);
 
-// Groups `runs` (completed_runs) by `group_by` (empty: differing_params). Throws InputError for a
-// key no run has, naming the near miss and the keys there are.
+// Groups `runs` (completed_runs) by `group_by` (empty: differing_params) and summarises `metrics`
+// (empty: those of default_comparison_metrics() the runs have). Throws InputError for a key or
+// metric no run has, naming the near miss and the keys there are.
 GroupedComparison compare_groups(const std::vector<storage::RunDetails>& runs, const std::string& experiment,
                                  std::vector<std::string> group_by, std::vector<std::string> metrics);
 

@@ -1,8 +1,8 @@
 #include "parallel_run.hpp"
 
 #include <algorithm>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include <fmt/format.h>

@@ -2,7 +2,14 @@
 // --rerun.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <set>
+#include <thread>
 
 #include "experiment_files.hpp"
 #include "graft/storage/store.hpp"
@@ -18,6 +25,18 @@ const char* const kLrSweep = "\n[sweep]\n\"train.lr\" = [0.01, 0.02]\n";
 
 std::vector<storage::RunSummary> runs_in(const std::filesystem::path& folder) {
   return storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly).list_runs();
+}
+
+// Runs that have finished at least one epoch (0 while the store is not there yet).
+std::int64_t runs_past_an_epoch(const std::filesystem::path& db) {
+  if (!std::filesystem::exists(db)) return 0;
+  try {
+    const auto store = storage::Store::open(db, storage::Store::Access::ReadOnly);
+    const auto result = store.query("SELECT count(DISTINCT run_id) FROM metrics WHERE key = 'val.accuracy'");
+    return std::get<std::int64_t>(result.rows.at(0).at(0));
+  } catch (const storage::StoreError&) {
+    return 0;  // the file exists but its schema is not written yet
+  }
 }
 
 }  // namespace
@@ -84,4 +103,35 @@ TEST_CASE("completed trials are skipped, more repeats run only the new seeds, --
   const auto rerun = with({"--set", "experiment.repeats=2", "--rerun"});
   CHECK(rerun.status == 0);
   CHECK(runs_in(folder.path()).size() == 4);
+}
+
+TEST_CASE("Ctrl-C to graft run --jobs 2 reaches both workers: runs interrupted, exit 130") {
+  graft::testing::TempFolder folder("cli-jobs-interrupt");
+  const auto file = graft::testing::write_tiny_experiment(folder.path(), kLrSweep);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(folder.path().c_str()) != 0) _exit(127);
+    if (!std::freopen("run.log", "w", stderr) || !std::freopen("/dev/null", "w", stdout)) _exit(127);
+    execl(GRAFT_EXECUTABLE, GRAFT_EXECUTABLE, "--db", "graft.db", "run", file.c_str(), "--jobs", "2", "--set",
+          "train.epochs=100000", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (runs_past_an_epoch(folder / "graft.db") < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(runs_past_an_epoch(folder / "graft.db") == 2);
+  kill(pid, SIGINT);  // to the parent only, as a terminal's Ctrl-C is: the workers have their own group
+  int status = 0;
+  waitpid(pid, &status, 0);
+  INFO(graft::testing::read_text(folder / "run.log"));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+
+  const auto runs = runs_in(folder.path());
+  REQUIRE(runs.size() == 2);
+  for (const auto& run : runs) {
+    CHECK(run.status == storage::RunStatus::Interrupted);
+    CHECK(kill(static_cast<pid_t>(run.pid), 0) != 0);  // the worker is gone, not orphaned
+  }
 }

@@ -97,6 +97,7 @@ TEST_CASE("graft runs --filter --sort --limit chooses and orders runs", "[cli][r
   Fixture fixture;
   const auto chosen = graft_cli(fixture.path, {"runs", "--filter", "params.train.lr = 3e-4 and status = 'completed'",
                                                "--sort", "-metrics.best.test.accuracy", "--limit", "2", "--csv"});
+  INFO(chosen.err);
   REQUIRE(chosen.status == 0);
   // Runs 1..3 have lr 3e-4 with accuracies 0.90, 0.92, 0.94: best first, two of them.
   std::istringstream lines(chosen.out);
@@ -124,12 +125,14 @@ TEST_CASE("a malformed filter is one line naming the token, exit 2", "[cli][runs
 TEST_CASE("graft compare --experiment --group-by gives mean, std, min, max and n per group", "[cli][compare]") {
   Fixture fixture;
   const auto table = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr"});
+  INFO(table.err);
   REQUIRE(table.status == 0);
   CHECK_THAT(table.out, Contains("6 completed run(s) in 2 group(s) by train.lr"));
   CHECK_THAT(table.out, Contains("0.92 ± 0.02"));  // lr 3e-4: 0.90, 0.92, 0.94
 
   const auto out = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--metric",
                                             "best.test.accuracy", "--json"});
+  INFO(out.err);
   REQUIRE(out.status == 0);
   const json parsed = json::parse(out.out);
   REQUIRE(parsed["groups"].size() == 2);
@@ -143,6 +146,7 @@ TEST_CASE("graft compare --experiment --group-by gives mean, std, min, max and n
   CHECK(stats["max"].get<double>() == Approx(0.94));
 
   const auto csv = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--csv"});
+  INFO(csv.err);
   REQUIRE(csv.status == 0);
   CHECK_THAT(csv.out, Contains("train.lr,metric,n,mean,std,min,max\n"));
 
@@ -170,11 +174,13 @@ TEST_CASE("compare refuses unknown experiments, keys and metrics with suggestion
 TEST_CASE("graft export writes one row per run with params and final metrics", "[cli][export]") {
   Fixture fixture;
   const auto csv = graft_cli(fixture.path, {"export", "--experiment", "sweep", "--csv"});
+  INFO(csv.err);
   REQUIRE(csv.status == 0);
   CHECK_THAT(csv.out, Contains("params.train.lr") && Contains("metrics.best.test.accuracy"));
   CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 1 + 7);  // header + every run, failed included
 
   const auto out = graft_cli(fixture.path, {"export", "--experiment", "sweep", "--json"});
+  INFO(out.err);
   REQUIRE(out.status == 0);
   const json runs = json::parse(out.out);
   REQUIRE(runs.size() == 7);
@@ -189,6 +195,7 @@ TEST_CASE("graft report writes one self-contained page with the data, tables and
   Fixture fixture;
   const auto out = fixture.dir.file("report.html");
   const auto made = graft_cli(fixture.path, {"report", "--experiment", "sweep", "--out", out.string()});
+  INFO(made.err);
   REQUIRE(made.status == 0);
   std::ifstream file(out);
   std::stringstream text;

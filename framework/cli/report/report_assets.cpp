@@ -14,6 +14,7 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 td.number { text-align: right; }
+td.group { white-space: nowrap; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 16px; }
 .chart { border: 1px solid var(--line); border-radius: 6px; padding: 8px 8px 4px; background: #fff; }
@@ -61,11 +62,13 @@ const char* const kScript = R"js(
     return String(Number(value.toPrecision(3)));
   }
 
-  // About `count` round tick values covering [low, high].
-  function ticks(low, high, count) {
+  // About `count` round tick values covering [low, high]; whole numbers only for `whole` axes
+  // (epochs, steps: there is no epoch 1.5).
+  function ticks(low, high, count, whole) {
     if (low === high) { low -= Math.abs(low) * 0.1 || 1; high += Math.abs(high) * 0.1 || 1; }
     var raw = (high - low) / count, power = Math.pow(10, Math.floor(Math.log10(raw))), step = power;
     [1, 2, 2.5, 5, 10].some(function (factor) { step = factor * power; return raw <= step; });
+    if (whole) step = Math.max(1, Math.round(step));
     var values = [];
     for (var value = Math.floor(low / step) * step; value <= high + step * 1e-9; value += step) values.push(value);
     if (values[values.length - 1] < high) values.push(values[values.length - 1] + step);
@@ -97,8 +100,8 @@ const char* const kScript = R"js(
       return;
     }
     var width = 600, height = 300, left = 56, right = 12, top = 10, bottom = 36;
-    var xTicks = ticks(Math.min.apply(null, xs), Math.max.apply(null, xs), 6);
-    var yTicks = ticks(Math.min.apply(null, ys), Math.max.apply(null, ys), 5);
+    var xTicks = ticks(Math.min.apply(null, xs), Math.max.apply(null, xs), 6, true);
+    var yTicks = ticks(Math.min.apply(null, ys), Math.max.apply(null, ys), 5, false);
     var x0 = xTicks[0], x1 = xTicks[xTicks.length - 1], y0 = yTicks[0], y1 = yTicks[yTicks.length - 1];
     function x(value) { return left + (value - x0) / (x1 - x0) * (width - left - right); }
     function y(value) { return top + (1 - (value - y0) / (y1 - y0)) * (height - top - bottom); }

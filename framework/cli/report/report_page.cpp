@@ -53,7 +53,7 @@ std::string comparison_table(const json& comparison) {
   std::string html = "<table id=\"comparison\">\n" + header_row(names);
   std::size_t index = 0;
   for (const auto& group : comparison["groups"]) {
-    html += "<tr><td>" + swatch(index++) + escape(group["label"].get<std::string>()) + "</td>" + cell(group["n"]);
+    html += "<tr><td class=\"group\">" + swatch(index++) + escape(group["label"].get<std::string>()) + "</td>" + cell(group["n"]);
     for (const auto& metric : comparison["metrics"]) {
       const std::string key = metric.get<std::string>();
       if (!group["metrics"].contains(key)) {
