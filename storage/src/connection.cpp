@@ -41,10 +41,34 @@ namespace fs = std::filesystem;
 
 }  // namespace
 
+namespace {
+
+// A store written by an older graft: readable once migrated forward.
+bool needs_migration(const fs::path& path) {
+  try {
+    auto db = sqlite::Database::open(path, sqlite::OpenMode::ReadOnly);
+    const int found = schema::version(db);
+    return found > 0 && found < kSchemaVersion;
+  } catch (const sqlite::Error&) {
+    return false;  // not a database: open_store says so below
+  }
+}
+
+}  // namespace
+
 sqlite::Database open_store(const fs::path& path, bool writable) {
   std::error_code ignored;
   if (!writable && !fs::exists(path, ignored)) {
     throw StoreError(fmt::format("no results store at {} (run an experiment first, or pass --db)", path.string()));
+  }
+  if (!writable && needs_migration(path)) {
+    // Reading commands on a store from an older graft migrate it first (forward only, in one
+    // transaction), so that `graft runs` works on it at once. A file that cannot be written
+    // keeps check_version's explanation below.
+    try {
+      open_store(path, /*writable=*/true);
+    } catch (const StoreError&) {
+    }
   }
   try {
     auto db = sqlite::Database::open(path, writable ? sqlite::OpenMode::ReadWriteCreate : sqlite::OpenMode::ReadOnly);

@@ -90,3 +90,18 @@ TEST_CASE("a read-only store refuses writes", "[storage][schema]") {
   CHECK_THROWS_WITH(store.heartbeat(run_id), Contains("opened read-only"));
   CHECK_THROWS_AS(store.begin_run(test::sample_run()), StoreError);
 }
+
+TEST_CASE("reading commands migrate a store written by an older graft and then read it", "[storage][schema]") {
+  TempDir dir;
+  const auto path = dir.file("graft.db");
+  {
+    Store store = Store::open(path);
+    store.begin_run(graft::storage::test::sample_run());
+  }
+  // Back to schema 1, as an older graft left it: without the config-hash index.
+  graft::storage::test::raw_exec(path, "DROP INDEX IF EXISTS runs_config_hash; PRAGMA user_version = 1");
+  REQUIRE(graft::storage::test::raw_exec(path, "PRAGMA user_version") == "1");
+  Store store = Store::open(path, Store::Access::ReadOnly);
+  CHECK(store.list_runs().size() == 1);
+  CHECK(graft::storage::test::raw_exec(path, "PRAGMA user_version") == std::to_string(kSchemaVersion));
+}
