@@ -35,6 +35,10 @@ ParamSchema train_table_schema() {
       string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
           .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
       int_param("log_every_steps", 50, "record train.loss and lr every N optimizer steps").between(1, 1000000),
+      string_param("on_nonfinite_loss", "stop",
+                   "a NaN or infinite training loss: stop fails the run (\"diverged at step N\"), skip drops the "
+                   "batch and counts it in train.skipped_batches")
+          .one_of({"stop", "skip"}),
   };
 }
 

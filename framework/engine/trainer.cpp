@@ -76,7 +76,8 @@ class TrialTrainer {
         num_classes_(plugins.task.num_classes()),
         batch_size_(static_cast<std::size_t>(train_.get_int("batch_size"))),
         epochs_(train_.get_int("epochs")),
-        monitor_(train_.get_string("monitor")) {
+        monitor_(train_.get_string("monitor")),
+        skip_nonfinite_(train_.get_string("on_nonfinite_loss") == "skip") {
     check_trial(plugins_, train_);
     const std::size_t train_size = plugins_.dataset->size(Split::Train);
     steps_per_epoch_ = static_cast<std::int64_t>(train_.get_bool("drop_last")
@@ -143,17 +144,21 @@ class TrialTrainer {
       const Batch batch = host_batch->to(device_);
       const at::Tensor logits = model.forward(batch);
       const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
+      const double loss_value = loss.item<double>();
+      ++step_in_epoch;
+      // Checked before the update, so a skipped batch leaves the weights as they were.
+      if (!std::isfinite(loss_value)) {
+        if (!skip_nonfinite_) {
+          throw Diverged(fmt::format("diverged at step {}: the training loss is {}", step_ + 1, loss_value));
+        }
+        ++skipped_batches_;
+        continue;
+      }
       optimizer.zero_grad();
       loss.backward();
       if (clip > 0) torch::nn::utils::clip_grad_norm_(optimizer.parameters(), clip);
       optimizer.step();
       ++step_;
-      ++step_in_epoch;
-
-      const double loss_value = loss.item<double>();
-      if (!std::isfinite(loss_value)) {
-        throw Diverged(fmt::format("diverged at step {}: the training loss is {}", step_, loss_value));
-      }
       epoch_metrics.add(logits.detach(), batch.labels, loss_value);
       window_loss += loss_value;
       ++window_steps;
@@ -167,6 +172,7 @@ class TrialTrainer {
       progress.step(step_in_epoch, loss_value, epoch_metrics.count());
       recorder_.flush_if_due();
     }
+    if (skip_nonfinite_) recorder_.record("train.skipped_batches", static_cast<double>(skipped_batches_), step_, epoch);
     recorder_.record("train.loss", epoch_metrics.loss(), step_, epoch);
     recorder_.record("train.accuracy", epoch_metrics.accuracy(), step_, epoch);
     recorder_.record("lr", schedule.lr(std::max<std::int64_t>(0, step_ - 1), last_monitored_), step_, epoch);
@@ -235,6 +241,8 @@ class TrialTrainer {
   std::size_t batch_size_;
   std::int64_t epochs_;
   std::string monitor_;
+  bool skip_nonfinite_;
+  std::int64_t skipped_batches_ = 0;  // batches dropped for a NaN or infinite loss, whole run
   std::int64_t steps_per_epoch_ = 1;
   std::int64_t step_ = 0;
   std::map<std::string, double> train_metrics_;

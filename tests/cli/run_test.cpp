@@ -119,3 +119,29 @@ TEST_CASE("a sweep with repeats runs one trial per combination and seed, named b
   CHECK(runs[1].trial == "scheduler=constant,seed=6");
   CHECK(runs[3].trial == "scheduler=cosine,seed=6");
 }
+
+TEST_CASE("a NaN or infinite loss fails the run with the step, or is skipped and counted") {
+  graft::testing::TempFolder folder("cli-diverge");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  // An absurd learning rate: the weights overflow within a few steps.
+  const std::vector<std::string> explode = {"run", file.string(), "--no-progress", "--set", "train.optimizer=sgd",
+                                            "--set", "train.momentum=0", "--set", "train.lr=1e30"};
+  const auto stopped = run_graft(folder.path(), explode);
+  INFO(stopped.err);
+  CHECK(stopped.status == 1);
+  auto with_skip = explode;
+  with_skip.insert(with_skip.end(), {"--set", "train.on_nonfinite_loss=skip"});
+  const auto skipped = run_graft(folder.path(), with_skip);
+  INFO(skipped.err);
+  CHECK(skipped.status == 0);
+
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  const auto runs = store.list_runs();
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].status == storage::RunStatus::Failed);
+  CHECK_THAT(runs[0].error, Catch::StartsWith("diverged at step "));
+  CHECK(runs[1].status == storage::RunStatus::Completed);
+  const auto run = store.get_run(runs[1].id);
+  REQUIRE(find_metric(*run, "train.skipped_batches"));
+  CHECK(find_metric(*run, "train.skipped_batches")->value > 0);
+}
