@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "graft/batch.hpp"
 #include "graft/errors.hpp"
 
 namespace graft {
@@ -109,6 +110,15 @@ Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vec
   sort_by_item(splits.validation);
   sort_by_item(splits.test);
   return splits;
+}
+
+const SplitIndex& Splits::of(Split split) const {
+  switch (split) {
+    case Split::Train: return train;
+    case Split::Validation: return validation;
+    case Split::Test: return test;
+  }
+  return train;
 }
 
 std::vector<std::string> class_names_of(const Splits& splits, const std::vector<std::string>& source_names,

@@ -9,7 +9,7 @@
 #include "command.hpp"
 #include "graft/errors.hpp"
 #include "graft/hash.hpp"
-#include "support/capture_stdout.hpp"
+#include "support/run_cli.hpp"
 #include "test_support.hpp"
 
 using graft::InputError;
@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-using graft::testing::CaptureStdout;
 
 // Runs `graft plugins ARGS...` on the test folder only (no GRAFT_PLUGIN_PATH) and returns stdout.
 std::string run(std::vector<std::string> args) {
@@ -31,12 +30,9 @@ std::string run(std::vector<std::string> args) {
   graft::cli::add_plugins_command(app, context);
 
   args.insert(args.begin(), {"graft", "plugins", "--plugin-path", kPluginDir.string()});
-  std::vector<const char*> argv;
-  for (const auto& arg : args) argv.push_back(arg.c_str());
-  CaptureStdout capture;
-  app.parse(static_cast<int>(argv.size()), argv.data());
+  const std::string printed = graft::testing::parse_and_capture(app, args);
   REQUIRE(context.exit_status == 0);
-  return capture.text();
+  return printed;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -1,3 +1,6 @@
+// Before Catch: LibTorch headers define a CHECK macro of their own, which Catch must override.
+#include "graft/batch.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -76,4 +79,13 @@ TEST_CASE("class_names_of names the task's classes from the source names, or the
   CHECK(class_names_of(splits, {"a", "b", "c"}, 3) == std::vector<std::string>{"c", "a"});
   CHECK(class_names_of(splits, {}, 3) == std::vector<std::string>{"2", "0"});
   CHECK_THROWS_WITH(class_names_of(splits, {"a"}, 3), "class_names: 1 names for 3 labels");
+}
+
+TEST_CASE("Splits::of picks the split a loader asks for") {
+  SubsetOptions options;
+  options.validation_fraction = 0.5;
+  const auto splits = make_splits(labels_cycle(20, 2), labels_cycle(4, 2), 2, options, 1);
+  CHECK(&splits.of(Split::Train) == &splits.train);
+  CHECK(&splits.of(Split::Validation) == &splits.validation);
+  CHECK(&splits.of(Split::Test) == &splits.test);
 }

@@ -10,7 +10,7 @@
 
 #include "command.hpp"
 #include "graft/errors.hpp"
-#include "support/capture_stdout.hpp"
+#include "support/run_cli.hpp"
 #include "test_support.hpp"
 
 using namespace graft;
@@ -20,7 +20,6 @@ using nlohmann::json;
 
 namespace {
 
-using graft::testing::CaptureStdout;
 
 // Runs `graft --db STORE ARGS...` through the store commands; returns what it printed.
 std::string graft_cli(const std::filesystem::path& store, std::vector<std::string> args) {
@@ -33,12 +32,9 @@ std::string graft_cli(const std::filesystem::path& store, std::vector<std::strin
   cli::add_compare_command(app, context);
   cli::add_query_command(app, context);
   args.insert(args.begin(), "graft");
-  std::vector<const char*> argv;
-  for (const auto& arg : args) argv.push_back(arg.c_str());
-  CaptureStdout capture;
-  app.parse(static_cast<int>(argv.size()), argv.data());
+  const std::string printed = graft::testing::parse_and_capture(app, args);
   REQUIRE(context.exit_status == 0);
-  return capture.text();
+  return printed;
 }
 
 // Three runs of "sweep" (two lrs, run 2 failed) and one of "other", with metrics.

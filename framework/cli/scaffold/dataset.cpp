@@ -118,12 +118,12 @@ class @Class@ : public graft::Dataset {
 
   std::vector<std::string> class_names() const override { return names_; }
 
-  std::size_t size(graft::Split split) const override { return index(split).size(); }
+  std::size_t size(graft::Split split) const override { return splits_.of(split).size(); }
 
   // Called from several loader threads at once: only reads. The tensor is returned as stored;
   // preprocessing (scaling, normalising) is the model's job.
   graft::Example get(graft::Split split, std::size_t position) const override {
-    const graft::SplitIndex& chosen = index(split);
+    const graft::SplitIndex& chosen = splits_.of(split);
     const Rows& rows = split == graft::Split::Test ? test_ : train_;
     graft::Example example;
     example.image = rows.numbers[static_cast<std::int64_t>(chosen.items.at(position))].reshape(shape_);
@@ -132,14 +132,6 @@ class @Class@ : public graft::Dataset {
   }
 
  private:
-  const graft::SplitIndex& index(graft::Split split) const {
-    switch (split) {
-      case graft::Split::Train: return splits_.train;
-      case graft::Split::Validation: return splits_.validation;
-      case graft::Split::Test: return splits_.test;
-    }
-    return splits_.train;
-  }
 
   Rows train_, test_;
   std::vector<std::int64_t> shape_;

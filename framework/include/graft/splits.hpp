@@ -13,6 +13,8 @@
 
 namespace graft {
 
+enum class Split;  // graft/batch.hpp
+
 // The params above, to append to a dataset's schema.
 GRAFT_SDK_API ParamSchema subset_schema();
 
@@ -34,6 +36,8 @@ struct SplitIndex {
 struct Splits {
   SplitIndex train, validation, test;
   std::vector<std::int64_t> source_classes;  // new label -> label in the source data
+
+  GRAFT_SDK_API const SplitIndex& of(Split split) const;
 };
 
 // `train_labels` / `test_labels`: the source labels, in [0, num_classes). Throws InputError for a

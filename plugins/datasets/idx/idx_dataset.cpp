@@ -86,10 +86,10 @@ class IdxDataset : public graft::Dataset {
 
   std::vector<std::string> class_names() const override { return names_; }
 
-  std::size_t size(graft::Split split) const override { return index(split).size(); }
+  std::size_t size(graft::Split split) const override { return splits_.of(split).size(); }
 
   graft::Example get(graft::Split split, std::size_t position) const override {
-    const auto& chosen = index(split);
+    const auto& chosen = splits_.of(split);
     const auto& source = split == graft::Split::Test ? test_ : train_;
     graft::Example example;
     example.image = source.images[static_cast<std::int64_t>(chosen.items.at(position))].unsqueeze(0);  // [1, H, W]
@@ -98,14 +98,6 @@ class IdxDataset : public graft::Dataset {
   }
 
  private:
-  const graft::SplitIndex& index(graft::Split split) const {
-    switch (split) {
-      case graft::Split::Train: return splits_.train;
-      case graft::Split::Validation: return splits_.validation;
-      case graft::Split::Test: return splits_.test;
-    }
-    return splits_.train;
-  }
 
   ImagesAndLabels train_, test_;
   graft::Splits splits_;
