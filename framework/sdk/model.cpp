@@ -6,6 +6,8 @@ Model::~Model() = default;
 
 at::Tensor Model::forward(const Batch& batch) { return head(features(batch)); }
 
+std::string Model::preprocessing_key(Mode) const { return {}; }
+
 std::vector<at::Tensor> LayerGroup::parameters() const {
   std::vector<at::Tensor> out;
   for (const auto& module : modules) {

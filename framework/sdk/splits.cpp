@@ -54,6 +54,9 @@ ParamSchema subset_schema() {
       int_param("test_per_class", 0, "test examples kept per class; 0 = all").at_least(0),
       float_param("validation_fraction", 0.1, "share of each class's training data held out for validation")
           .between(0, 0.9),
+      int_param("validation_per_class", 0,
+                "validation examples kept per class, from those held out; 0 = all (the rest stay out of training)")
+          .at_least(0),
   };
 }
 
@@ -63,6 +66,7 @@ SubsetOptions SubsetOptions::from(const Params& params) {
   options.train_per_class = params.get_int("train_per_class");
   options.test_per_class = params.get_int("test_per_class");
   options.validation_fraction = params.get_float("validation_fraction");
+  options.validation_per_class = params.get_int("validation_per_class");
   return options;
 }
 
@@ -93,6 +97,9 @@ Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vec
     const auto held_out = static_cast<std::size_t>(std::llround(options.validation_fraction * train.size()));
     std::vector<std::size_t> validation(train.begin(), train.begin() + held_out);
     train.erase(train.begin(), train.begin() + held_out);
+    if (options.validation_per_class > 0 && validation.size() > static_cast<std::size_t>(options.validation_per_class)) {
+      validation.resize(static_cast<std::size_t>(options.validation_per_class));
+    }
     if (options.train_per_class > 0 && train.size() > static_cast<std::size_t>(options.train_per_class)) {
       train.resize(static_cast<std::size_t>(options.train_per_class));
     }

@@ -10,6 +10,10 @@
 // - forward(batch) = head(features(batch)); the split lets the engine cache backbone features
 //   and lets strategies distil or add heads.
 // - layer_groups() lists parameter groups from input to output; the last one is the head.
+// - preprocessing_key(mode) describes collate() in that mode completely (sizes, normalisation,
+//   channels...) when it is deterministic, and is empty when it draws random numbers. The engine
+//   caches backbone features only for a non-empty key: two collates with the same key must give
+//   the same tensors for the same examples.
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +25,8 @@
 
 namespace graft {
 
+// What the model is built for. No class names (num_classes() == 0) means "as many classes as the
+// pre-trained weights' head has" (`graft predict --weights`); a model that cannot tell throws.
 struct TaskSpec {
   std::vector<std::string> class_names;
   std::size_t num_classes() const { return class_names.size(); }
@@ -48,6 +54,7 @@ class GRAFT_SDK_API Model : public Plugin {
   virtual at::Tensor head(const at::Tensor& features) = 0;
   virtual at::Tensor forward(const Batch& batch);
   virtual std::vector<LayerGroup> layer_groups() = 0;
+  virtual std::string preprocessing_key(Mode mode) const;  // default: "" (not cacheable)
 };
 
 }  // namespace graft

@@ -6,6 +6,7 @@
 // progress counted from the end of warmup. No torch here.
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "graft/plugin.hpp"
 
@@ -18,6 +19,9 @@ struct Progress {
   std::int64_t epoch = 0;            // epochs completed since training started (warmup included)
   std::int64_t total_epochs = 1;
   std::optional<double> last_metric; // latest value of the monitored metric, if any
+  // The monitored metric at the end of each epoch so far, oldest first (last_metric is its last
+  // element). Metric-driven schedules (plateau) replay it, which keeps factor() a pure function.
+  std::vector<double> metric_history;
   double base_lr = 0;                // [train] lr, for schedules with absolute floors (eta_min)
 };
 

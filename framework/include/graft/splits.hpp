@@ -1,8 +1,8 @@
 #pragma once
 // Subsets and splits of labelled data, shared by dataset plugins so that every dataset offers
 // the same params with the same meaning: `classes` (a subset, relabelled 0..k-1 in the order
-// given), `train_per_class`, `test_per_class`, and `validation_fraction` (split from the
-// training data per class, seeded). No torch here.
+// given), `train_per_class`, `test_per_class`, `validation_fraction` (split from the training
+// data per class, seeded) and `validation_per_class` (a cap on it). No torch here.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +23,7 @@ struct SubsetOptions {
   std::int64_t train_per_class = 0;   // 0: all
   std::int64_t test_per_class = 0;    // 0: all
   double validation_fraction = 0.1;
+  std::int64_t validation_per_class = 0;  // 0: all held-out examples
   GRAFT_SDK_API static SubsetOptions from(const Params& params);
 };
 

@@ -1,5 +1,6 @@
 // Model `small_cnn`: a compact CNN for small grayscale images (MNIST family), trained from scratch.
 //   [conv 3x3 - BatchNorm - ReLU - maxpool 2] x 2  ->  linear embedding  ->  linear head
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "graft/errors.hpp"
@@ -90,6 +91,12 @@ class SmallCnn : public graft::Model {
                               std::to_string(sizes[3]) + " (set model.in_channels / model.image_size)");
     }
     return batch;
+  }
+
+  // No augmentation: the same in both modes.
+  std::string preprocessing_key(graft::Mode) const override {
+    return fmt::format("small_cnn:in_channels={},image_size={},mean={},std={}", shape_.in_channels,
+                       shape_.image_size, mean_, std_);
   }
 
   torch::Tensor features(const graft::Batch& batch) override {
