@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "engine_schema.hpp"
 #include "lr_schedule.hpp"
 
 using namespace graft;
@@ -15,7 +16,7 @@ class LinearDown : public Scheduler {
 };
 
 Params warmup(std::int64_t steps, double start) {
-  Params params;
+  Params params = Params::defaults(engine::scheduler_extras_schema());
   params.set("warmup_steps", steps);
   params.set("warmup_start_factor", start);
   return params;
