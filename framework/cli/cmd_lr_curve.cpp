@@ -1,4 +1,8 @@
-// graft lr-curve FILE: the learning rate of every step of a trial, from the scheduler alone.
+// graft lr-curve FILE: the learning rate of every optimizer group at every step of a trial,
+// without training. The schedule gives the LR; the trial's strategy gives each group's scale and,
+// epoch by epoch, whether the group trains at all (a frozen group's LR is printed as 0). So the
+// model is built (for the dataset's classes) and the strategy is stepped through the epochs, as
+// the trainer would, but no batch is ever run.
 #include <algorithm>
 #include <iostream>
 #include <memory>
@@ -25,15 +29,33 @@ struct LrCurveArguments {
   bool csv = false;
 };
 
-std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial,
-                             const host::Registry& registry) {
+// As the trainer counts them: full batches only when drop_last, at least one step.
+std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial, const Dataset& dataset) {
   if (arguments.steps_per_epoch > 0) return arguments.steps_per_epoch;
-  // Only the dataset's size is needed: load it, but build no model.
-  const auto dataset = engine::create_dataset(trial, registry, {});
   const auto& train = trial.tables.at("train");
-  const auto size = static_cast<std::int64_t>(dataset->size(Split::Train));
+  const auto size = static_cast<std::int64_t>(dataset.size(Split::Train));
   const auto batch = train.get_int("batch_size");
   return std::max<std::int64_t>(1, train.get_bool("drop_last") ? size / batch : (size + batch - 1) / batch);
+}
+
+// A group trains when any of its parameters gets a gradient.
+bool group_trains(const OptimizerGroup& group) {
+  return std::any_of(group.parameters.begin(), group.parameters.end(),
+                     [](const at::Tensor& parameter) { return parameter.requires_grad(); });
+}
+
+// trains[epoch][group]: steps the strategy through every epoch in order, as the trainer does
+// (module().train(), then on_epoch_start), and reads what it left trainable.
+std::vector<std::vector<bool>> training_by_epoch(engine::TrialPlugins& plugins,
+                                                 const std::vector<OptimizerGroup>& groups, std::int64_t epochs) {
+  std::vector<std::vector<bool>> trains;
+  for (std::int64_t epoch = 0; epoch < epochs; ++epoch) {
+    plugins.model->module().train();
+    plugins.strategy->on_epoch_start(*plugins.model, static_cast<int>(epoch), static_cast<int>(epochs));
+    auto& row = trains.emplace_back();
+    for (const auto& group : groups) row.push_back(group_trains(group));
+  }
+  return trains;
 }
 
 int lr_curve(const LrCurveArguments& arguments) {
@@ -44,27 +66,45 @@ int lr_curve(const LrCurveArguments& arguments) {
                      std::to_string(trials.size()) + " trial(s)");
   }
   const auto& trial = trials[static_cast<std::size_t>(arguments.trial - 1)];
-  const auto scheduler = engine::create_scheduler(trial, loaded.registry);
+  // The dataset is loaded even with --steps-per-epoch: the model is built for its classes.
+  auto plugins = engine::setup_trial(trial, loaded.registry, /*cache_dir=*/{});
   const auto& train = trial.tables.at("train");
-  const engine::LrSchedule schedule(*scheduler, trial.plugins.at("scheduler").params, train.get_float("lr"),
-                                    steps_per_epoch(arguments, trial, loaded.registry), train.get_int("epochs"));
+  const auto epochs = train.get_int("epochs");
+  const engine::LrSchedule schedule(*plugins.scheduler, trial.plugins.at("scheduler").params, train.get_float("lr"),
+                                    steps_per_epoch(arguments, trial, *plugins.dataset), epochs);
+  const auto groups = plugins.strategy->param_groups(*plugins.model);
+  const auto trains = training_by_epoch(plugins, groups, epochs);
   const auto total = schedule.total_steps();
   const auto every = arguments.every > 0 ? arguments.every : std::max<std::int64_t>(1, total / 40);
 
-  Table table{{"step", "epoch", "lr"}, {}};
+  Table table{{"step", "epoch"}, {}};
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& group : groups) {
+    table.columns.push_back(group.name);
+    names.push_back(group.name);
+  }
   nlohmann::json points = nlohmann::json::array();
   for (std::int64_t step = 0; step < total; step += every) {
     const double lr = schedule.lr(step);
     const auto epoch = step / schedule.steps_per_epoch();
-    table.rows.push_back({std::to_string(step), std::to_string(epoch), format_number(lr)});
-    points.push_back({{"step", step}, {"epoch", epoch}, {"lr", lr}});
+    std::vector<std::string> row{std::to_string(step), std::to_string(epoch)};
+    nlohmann::json group_lrs = nlohmann::json::object();
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const double group_lr = trains[static_cast<std::size_t>(epoch)][g] ? lr * groups[g].lr_scale : 0.0;
+      row.push_back(format_number(group_lr));
+      group_lrs[groups[g].name] = group_lr;
+    }
+    table.rows.push_back(std::move(row));
+    points.push_back({{"step", step}, {"epoch", epoch}, {"lr", group_lrs}});
   }
   if (arguments.json) {
-    std::cout << nlohmann::json{{"trial", trial.name}, {"total_steps", total}, {"points", points}}.dump(2) << '\n';
+    std::cout << nlohmann::json{{"trial", trial.name}, {"total_steps", total}, {"groups", names}, {"points", points}}.dump(2)
+              << '\n';
   } else if (arguments.csv) {
     print_csv(std::cout, table);
   } else {
-    std::cout << trial.name << ": " << total << " steps, " << schedule.steps_per_epoch() << " per epoch\n";
+    std::cout << trial.name << ": " << total << " steps, " << schedule.steps_per_epoch() << " per epoch; LR per "
+              << "optimizer group (0 = frozen)\n";
     print_table(std::cout, table);
   }
   return 0;
@@ -74,11 +114,12 @@ int lr_curve(const LrCurveArguments& arguments) {
 
 void add_lr_curve_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<LrCurveArguments>();
-  auto* command = app.add_subcommand("lr-curve", "print the learning-rate schedule of a trial without training");
+  auto* command = app.add_subcommand(
+      "lr-curve", "print the learning rate of every optimizer group at each step of a trial, without training");
   add_experiment_arguments(*command, arguments->experiment);
   command->add_option("--trial", arguments->trial, "trial number, as `graft validate` lists them (default 1)");
   command->add_option("--steps-per-epoch", arguments->steps_per_epoch,
-                      "skip loading the dataset and assume this many steps per epoch");
+                      "assume this many steps per epoch instead of counting the training split");
   command->add_option("--every", arguments->every, "print every Nth step (default: about 40 rows)");
   auto* json = command->add_flag("--json", arguments->json, "JSON output");
   command->add_flag("--csv", arguments->csv, "CSV output")->excludes(json);

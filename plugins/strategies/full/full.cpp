@@ -1,8 +1,10 @@
 // Strategy `full`: full fine-tuning (or training from scratch): every layer group trains at the
 // schedule's LR, with the default cross-entropy loss.
-#include "graft/strategy.hpp"
+#include "../common/layer_training.hpp"
 
 namespace {
+
+using namespace graft::strategies;
 
 class FullFineTuning : public graft::Strategy {
  public:
@@ -10,12 +12,9 @@ class FullFineTuning : public graft::Strategy {
   FullFineTuning(const graft::Params&, const graft::PluginContext&) {}
 
   std::vector<graft::OptimizerGroup> param_groups(graft::Model& model) override {
-    std::vector<graft::OptimizerGroup> groups;
-    for (const auto& layer : model.layer_groups()) {
-      layer.set_trainable(true);
-      groups.push_back(graft::OptimizerGroup{layer.name, layer.parameters(), /*lr_scale=*/1.0});
-    }
-    return groups;
+    const auto layers = layer_groups_of(model, "full");
+    train_top_groups(layers, layers.size());
+    return decayed_groups(layers, /*decay=*/1.0);
   }
 };
 
