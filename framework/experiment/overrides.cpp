@@ -22,6 +22,17 @@ std::pair<std::string, std::string> split_dotted(const std::string& key, const L
   return {key.substr(0, dot), key.substr(dot + 1)};
 }
 
+// Whether the linked sweep key "a.x, b.y" names `key`.
+bool links(const std::string& linked_key, const std::string& key) {
+  std::size_t begin = 0;
+  for (;;) {
+    const auto comma = linked_key.find(',', begin);
+    if (trim(linked_key.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin)) == key) return true;
+    if (comma == std::string::npos) return false;
+    begin = comma + 1;
+  }
+}
+
 RawValue text_value(const Override& override, const Location& at) {
   RawValue raw;
   raw.kind = RawValue::Kind::Text;
@@ -61,7 +72,16 @@ void apply_overrides(Document& doc, const std::vector<Override>& overrides) {
     }
     doc.find_or_add(table, at).set(Entry{key, at, text_value(override, at)});
     // A fixed value pins a swept key: `--set train.lr=1e-3` runs the sweep without that axis.
-    if (Table* sweep = doc.find(kSweepTable)) sweep->erase(override.key);
+    if (Table* sweep = doc.find(kSweepTable)) {
+      sweep->erase(override.key);
+      for (const Entry& entry : sweep->entries) {
+        if (entry.key.find(',') != std::string::npos && links(entry.key, override.key)) {
+          fail(at, fmt::format("'{}' is linked with other keys in the sweep '{}': replace that whole axis with "
+                               "--set 'sweep.{}=[[...], ...]' instead",
+                               override.key, entry.key, entry.key));
+        }
+      }
+    }
   }
 }
 

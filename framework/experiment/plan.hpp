@@ -37,8 +37,12 @@ struct Axis {
   std::string key;    // "train.lr"
   std::string table;  // "train"
   std::string leaf;   // "lr"
-  const Entry* entry = nullptr;     // its values are entry->value.items
+  const Entry* entry = nullptr;     // the [sweep] entry that declares it
+  std::vector<RawValue> values;     // one per point of the axis
   std::vector<std::string> labels;  // display form of each value, for trial names
+  // Axes declared together ("strategy.plugin, model.pretrained" = [[...], ...]) share a group and
+  // move in step: their i-th values make one point. A plain axis is a group of its own.
+  std::size_t group = 0;
 };
 
 struct Plan {

@@ -14,11 +14,14 @@ namespace {
 constexpr const char* kExperimentTable = "experiment";
 constexpr const char* kSeedKey = "seed";
 
-// Odometer over the axes, the last turning fastest; false once every combination was visited.
+// Odometer over the axis groups, the last turning fastest (linked axes turn together); false
+// once every combination was visited.
 bool advance(std::vector<std::size_t>& choice, const std::vector<Axis>& axes) {
   for (std::size_t i = axes.size(); i-- > 0;) {
-    if (++choice[i] < axes[i].labels.size()) return true;
-    choice[i] = 0;
+    if (i > 0 && axes[i - 1].group == axes[i].group) continue;  // turned with its group's first axis
+    const bool carry = choice[i] + 1 >= axes[i].labels.size();
+    for (std::size_t j = i; j < axes.size() && axes[j].group == axes[i].group; ++j) choice[j] = carry ? 0 : choice[j] + 1;
+    if (!carry) return true;
   }
   return false;
 }

@@ -28,7 +28,7 @@ Params resolve_params(const Plan& plan, const TablePlan& table, const Candidate&
   for (std::size_t i = 0; i < plan.axes.size(); ++i) {
     const Axis& axis = plan.axes[i];
     if (axis.table == table.name && !(table.plugin_table && axis.leaf == kPluginKey))
-      apply(axis.leaf, axis.entry->value.items[choice[i]]);
+      apply(axis.leaf, axis.values[choice[i]]);
   }
   return params;
 }

@@ -130,7 +130,7 @@ class Validator {
     std::string fixed = named ? plugin_name(named->value, kind) : std::string();
     std::vector<std::string> plugins;
     if (const Axis* axis = plan.axis(name, kPluginKey)) {
-      for (const RawValue& item : axis->entry->value.items) add_unique(plugins, plugin_name(item, kind));
+      for (const RawValue& item : axis->values) add_unique(plugins, plugin_name(item, kind));
     } else if (named) {
       plugins.push_back(fixed);
     } else if (auto def = catalog_.default_plugins.find(name); def != catalog_.default_plugins.end()) {
@@ -233,34 +233,78 @@ class Validator {
   // ---- sweep --------------------------------------------------------------------------------
 
   // The shape of each axis: a "table.key" of a known table with a non-empty list of values. Its
-  // key and values are checked once the table's plugins are known (label_axis).
+  // key and values are checked once the table's plugins are known (label_axis). A key naming
+  // several "table.key"s separated by commas declares linked axes: each value is a list with one
+  // value per key, and the keys move in step.
   std::vector<Axis> read_axes() const {
     std::vector<Axis> axes;
     const Table* sweep = doc_.find(kSweepTable);
     if (!sweep) return axes;
+    std::size_t group = 0;
     for (const Entry& entry : sweep->entries) {
-      auto dot = entry.key.find('.');
-      if (dot == std::string::npos || dot == 0 || dot + 1 == entry.key.size())
-        fail(entry.key_at, fmt::format("sweep key '{}' must be \"TABLE.KEY\", e.g. \"train.lr\"", entry.key));
-      Axis axis{entry.key, entry.key.substr(0, dot), entry.key.substr(dot + 1), &entry, {}};
-      if (is_reserved(axis.table)) fail(entry.key_at, fmt::format("[{}] cannot be swept", axis.table));
-      if (!is_engine_table(axis.table) && !is_plugin_table(axis.table))
-        fail(entry.key_at, fmt::format("{} in sweep key '{}'", unknown_table(axis.table), entry.key));
-      // Repeats already give one trial per seed; sweeping the name or the repeats would be
-      // meaningless, so of [experiment] only the seed may vary.
-      if (axis.table == "experiment" && axis.leaf != "seed")
-        fail(entry.key_at, fmt::format("'{}' cannot be swept; of [experiment], only seed can", entry.key));
+      const std::vector<std::string> keys = split_keys(entry.key);
       const RawValue& values = entry.value;
       if (values.kind != RawValue::Kind::Array)
         fail(values.at, fmt::format("sweep '{}' must be a list of values, got {}", entry.key, describe(values)));
       if (values.items.empty()) fail(values.at, fmt::format("sweep '{}' has no values", entry.key));
-      axes.push_back(std::move(axis));
+      for (std::size_t member = 0; member < keys.size(); ++member) {
+        Axis axis = read_axis(entry, keys[member]);
+        for (const Axis& other : axes) {
+          if (other.key == axis.key) fail(entry.key_at, fmt::format("'{}' is swept twice", axis.key));
+        }
+        axis.group = group;
+        for (const RawValue& item : values.items) axis.values.push_back(keys.size() == 1 ? item : linked_value(entry, keys, item, member));
+        axes.push_back(std::move(axis));
+      }
+      ++group;
     }
     return axes;
   }
 
+  static std::vector<std::string> split_keys(const std::string& key) {
+    std::vector<std::string> keys;
+    std::size_t begin = 0;
+    for (;;) {
+      const auto comma = key.find(',', begin);
+      std::string part = key.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin);
+      const auto first = part.find_first_not_of(" \t");
+      const auto last = part.find_last_not_of(" \t");
+      keys.push_back(first == std::string::npos ? std::string() : part.substr(first, last - first + 1));
+      if (comma == std::string::npos) return keys;
+      begin = comma + 1;
+    }
+  }
+
+  Axis read_axis(const Entry& entry, const std::string& key) const {
+    auto dot = key.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
+      fail(entry.key_at, fmt::format("sweep key '{}' must be \"TABLE.KEY\", e.g. \"train.lr\" (or several, "
+                                     "comma-separated, to link them)",
+                                     key));
+    Axis axis{key, key.substr(0, dot), key.substr(dot + 1), &entry, {}, {}, 0};
+    if (is_reserved(axis.table)) fail(entry.key_at, fmt::format("[{}] cannot be swept", axis.table));
+    if (!is_engine_table(axis.table) && !is_plugin_table(axis.table))
+      fail(entry.key_at, fmt::format("{} in sweep key '{}'", unknown_table(axis.table), key));
+    // Repeats already give one trial per seed; sweeping the name or the repeats would be
+    // meaningless, so of [experiment] only the seed may vary.
+    if (axis.table == "experiment" && axis.leaf != "seed")
+      fail(entry.key_at, fmt::format("'{}' cannot be swept; of [experiment], only seed can", key));
+    return axis;
+  }
+
+  // The value of key `member` in one point of linked axes: that element of a list of one value
+  // per key.
+  static const RawValue& linked_value(const Entry& entry, const std::vector<std::string>& keys, const RawValue& item,
+                                      std::size_t member) {
+    if (item.kind != RawValue::Kind::Array || item.items.size() != keys.size())
+      fail(item.at, fmt::format("each value of the linked sweep '{}' must be a list of {} values (one per key), "
+                                "got {}",
+                                entry.key, keys.size(), describe(item)));
+    return item.items[member];
+  }
+
   void label_axis(Axis& axis, const TablePlan& plan) const {
-    for (const RawValue& item : axis.entry->value.items) {
+    for (const RawValue& item : axis.values) {
       if (plan.plugin_table && axis.leaf == kPluginKey) {
         axis.labels.push_back(std::get<std::string>(convert(item, plugin_spec())));  // checked as a plugin already
         continue;

@@ -118,7 +118,7 @@ TEST_CASE("sweep errors point at the sweep key or the bad element", "[experiment
   CHECK(error_of(with("[sweep]\n\"trian.lr\" = [0.1]\n")) ==
         "exp.toml:12:1: error: unknown table [trian] (did you mean [train]?) in sweep key 'trian.lr'");
   CHECK(error_of(with("[sweep]\nlr = [0.1]\n")) ==
-        "exp.toml:12:1: error: sweep key 'lr' must be \"TABLE.KEY\", e.g. \"train.lr\"");
+        "exp.toml:12:1: error: sweep key 'lr' must be \"TABLE.KEY\", e.g. \"train.lr\" (or several, comma-separated, to link them)");
   CHECK(error_of(with("[sweep]\n\"train.lr\" = 0.1\n")) ==
         "exp.toml:12:14: error: sweep 'train.lr' must be a list of values, got a float (0.1)");
   CHECK(error_of(with("[sweep]\n\"train.lr\" = []\n")) == "exp.toml:12:14: error: sweep 'train.lr' has no values");

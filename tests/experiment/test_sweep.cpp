@@ -13,6 +13,12 @@ std::vector<std::string> names(const Experiment& experiment) {
   for (const auto& trial : experiment.trials) out.push_back(trial.name);
   return out;
 }
+// kBase with the fake `resnet` model, which has a `pretrained` param.
+std::string with_resnet() {
+  std::string text = kBase;
+  const std::string small_cnn = "plugin = \"small_cnn\"";
+  return text.replace(text.find(small_cnn), small_cnn.size(), "plugin = \"resnet\"");
+}
 }  // namespace
 
 TEST_CASE("a grid times repeats, first key slowest and seeds innermost", "[experiment][sweep]") {
@@ -123,4 +129,42 @@ TEST_CASE("more repeats or another description keep the config hash of each tria
   CHECK(after.trials[3].config_hash != before.trials[2].config_hash);
   // The recorded config still says what was asked for.
   CHECK_THAT(after.trials[0].config_toml, Catch::Contains("repeats = 5"));
+}
+
+TEST_CASE("linked axes move in step, and with the other axes as a grid", "[experiment][sweep]") {
+  std::string text = with_resnet();
+  text += R"([sweep]
+"dataset.train_per_class" = [10, 100]
+"strategy.plugin, model.pretrained" = [["full", ""], ["full", "w.safetensors"], ["freeze_backbone", "w.safetensors"]]
+)";
+  Experiment experiment = resolve_text(text);
+  CHECK(experiment.swept_keys == std::vector<std::string>{"dataset.train_per_class", "strategy.plugin", "model.pretrained"});
+  CHECK(names(experiment) == std::vector<std::string>{
+                                 "train_per_class=10,strategy=full,pretrained=",
+                                 "train_per_class=10,strategy=full,pretrained=w.safetensors",
+                                 "train_per_class=10,strategy=freeze_backbone,pretrained=w.safetensors",
+                                 "train_per_class=100,strategy=full,pretrained=",
+                                 "train_per_class=100,strategy=full,pretrained=w.safetensors",
+                                 "train_per_class=100,strategy=freeze_backbone,pretrained=w.safetensors",
+                             });
+  const Trial& frozen = experiment.trials[5];
+  CHECK(frozen.plugins.at("strategy").plugin == "freeze_backbone");
+  CHECK(frozen.plugins.at("model").params.get_string("pretrained") == "w.safetensors");
+  CHECK(frozen.plugins.at("dataset").params.get_int("train_per_class") == 100);
+  CHECK(experiment.trials[0].plugins.at("model").params.get_string("pretrained").empty());
+}
+
+TEST_CASE("linked axes: each value lists one value per key, and no key is swept twice", "[experiment][sweep]") {
+  const std::string base = with_resnet();
+  CHECK(error_of(base + "[sweep]\n\"strategy.plugin, model.pretrained\" = [[\"full\", \"\"], [\"full\"]]\n") ==
+        "exp.toml:12:54: error: each value of the linked sweep 'strategy.plugin, model.pretrained' must be a list of "
+        "2 values (one per key), got a string list ([\"full\"])");
+  CHECK(error_of(base + "[sweep]\n\"model.depth\" = [18, 34]\n\"model.depth, model.pretrained\" = [[18, \"\"]]\n") ==
+        "exp.toml:13:1: error: 'model.depth' is swept twice");
+  CHECK(error_of(base + "[sweep]\n\"model.depth, model.pretrained\" = [[18, \"\"], [999, \"\"]]\n") ==
+        "exp.toml:12:47: error: 'depth' must be <= 200, got 999");
+  CHECK(error_of(base + "[sweep]\n\"strategy.plugin, model.pretrained\" = [[\"full\", \"\"]]\n", {"strategy.plugin=full"}) ==
+        "--set strategy.plugin=full: error: 'strategy.plugin' is linked with other keys in the sweep 'strategy.plugin, "
+        "model.pretrained': replace that whole axis with --set 'sweep.strategy.plugin, model.pretrained=[[...], "
+        "...]' instead");
 }
