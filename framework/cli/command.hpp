@@ -28,5 +28,6 @@ void add_query_command(CLI::App& app, Context& context);
 void add_export_command(CLI::App& app, Context& context);
 void add_report_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
+void add_predict_command(CLI::App& app, Context& context);
 
 }  // namespace graft::cli

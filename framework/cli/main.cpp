@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   graft::cli::add_export_command(app, context);
   graft::cli::add_report_command(app, context);
   graft::cli::add_new_command(app, context);
+  graft::cli::add_predict_command(app, context);
 
   try {
     app.parse(argc, argv);

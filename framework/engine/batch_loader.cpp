@@ -27,13 +27,22 @@ std::vector<std::size_t> example_order(std::size_t size, std::optional<std::uint
   return order;
 }
 
+std::size_t Batching::batch_count(std::size_t examples) const {
+  const std::size_t batch = std::max<std::size_t>(1, batch_size);
+  const std::size_t count = drop_last ? examples / batch : (examples + batch - 1) / batch;
+  return count == 0 && examples > 0 ? 1 : count;
+}
+
+std::pair<std::size_t, std::size_t> Batching::range(std::size_t index, std::size_t examples) const {
+  const std::size_t batch = std::max<std::size_t>(1, batch_size);
+  const std::size_t begin = std::min(examples, index * batch);
+  return {begin, std::min(examples, begin + batch)};
+}
+
 BatchLoader::BatchLoader(const Dataset& dataset, Split split, std::vector<std::size_t> order, CollateFunction collate,
                          LoaderOptions options)
     : dataset_(dataset), split_(split), order_(std::move(order)), collate_(std::move(collate)), options_(options) {
-  const std::size_t batch = std::max<std::size_t>(1, options_.batch_size);
-  batch_count_ = options_.drop_last ? order_.size() / batch : (order_.size() + batch - 1) / batch;
-  // drop_last on a split smaller than one batch would train on nothing: keep the partial batch.
-  if (batch_count_ == 0 && !order_.empty()) batch_count_ = 1;
+  batch_count_ = batching().batch_count(order_.size());
   for (int t = 0; t < options_.threads; ++t) workers_.emplace_back([this] { work(); });
 }
 
@@ -47,9 +56,7 @@ BatchLoader::~BatchLoader() {
 }
 
 Batch BatchLoader::prepare(std::size_t batch_index) const {
-  const std::size_t batch = std::max<std::size_t>(1, options_.batch_size);
-  const std::size_t begin = batch_index * batch;
-  const std::size_t end = std::min(order_.size(), begin + batch);
+  const auto [begin, end] = batching().range(batch_index, order_.size());
   std::vector<Example> examples;
   examples.reserve(end - begin);
   for (std::size_t i = begin; i < end; ++i) examples.push_back(dataset_.get(split_, order_[i]));

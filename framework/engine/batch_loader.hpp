@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "graft/batch.hpp"
@@ -29,7 +30,29 @@ struct LoaderOptions {
   int prefetch = 4;         // batches prepared ahead of the consumer
 };
 
-class BatchLoader {
+// Batching of an ordered list of examples, shared by every batch source so that they cut the same
+// batches: `batch_size` per batch, the last one partial unless drop_last (but never zero batches
+// for a non-empty list: drop_last on a split smaller than one batch would train on nothing).
+struct Batching {
+  std::size_t batch_size = 64;
+  bool drop_last = false;
+
+  std::size_t batch_count(std::size_t examples) const;
+  // Positions [first, second) in the order of batch `index`.
+  std::pair<std::size_t, std::size_t> range(std::size_t index, std::size_t examples) const;
+};
+
+// Where an epoch's batches come from: examples through the model's collate (BatchLoader), or
+// cached backbone features (feature_cache.hpp).
+class BatchSource {
+ public:
+  virtual ~BatchSource() = default;
+  virtual std::size_t batch_count() const = 0;
+  // The next batch in order, or nullopt at the end.
+  virtual std::optional<Batch> next() = 0;
+};
+
+class BatchLoader : public BatchSource {
  public:
   BatchLoader(const Dataset& dataset, Split split, std::vector<std::size_t> order, CollateFunction collate,
               LoaderOptions options);
@@ -37,11 +60,12 @@ class BatchLoader {
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
 
-  std::size_t batch_count() const { return batch_count_; }
-  // The next batch in order, or nullopt at the end. Rethrows a loader thread's exception.
-  std::optional<Batch> next();
+  std::size_t batch_count() const override { return batch_count_; }
+  // Rethrows a loader thread's exception.
+  std::optional<Batch> next() override;
 
  private:
+  Batching batching() const { return {options_.batch_size, options_.drop_last}; }
   Batch prepare(std::size_t batch_index) const;
   void work();
 

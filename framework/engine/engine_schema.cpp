@@ -34,6 +34,12 @@ ParamSchema train_table_schema() {
       string_param("device", "auto", "where to train: auto picks CUDA when available").one_of({"auto", "cpu", "cuda"}),
       string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
           .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
+      bool_param("test_every_epoch", false,
+                 "evaluate the test split after every epoch; by default only once, at the end, with the best "
+                 "checkpoint (the monitored metric picks the model, the test split only measures it)"),
+      bool_param("feature_cache", true,
+                 "while the strategy keeps the whole backbone frozen and the model's preprocessing is "
+                 "deterministic, compute backbone features once per split and train the head on them"),
       int_param("log_every_steps", 50, "record train.loss and lr every N optimizer steps").between(1, 1000000),
       string_param("on_nonfinite_loss", "stop",
                    "a NaN or infinite training loss: stop fails the run (\"diverged at step N\"), skip drops the "
@@ -45,6 +51,10 @@ ParamSchema train_table_schema() {
 ParamSchema scheduler_extras_schema() {
   return {
       int_param("warmup_steps", 0, "linear warmup over this many optimizer steps, then the schedule").at_least(0),
+      float_param("warmup_ratio", 0.0,
+                  "linear warmup over this share of the run's optimizer steps, rounded up (Hugging Face's "
+                  "warmup_ratio); set warmup_steps or warmup_ratio, not both")
+          .between(0, 1),
       float_param("warmup_start_factor", 0.0, "LR factor at step 0 of the warmup").between(0, 1),
   };
 }

@@ -11,7 +11,10 @@
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
 #include "interrupt.hpp"
+#include "lr_schedule.hpp"
+#include "graft/hash.hpp"
 #include "run_recorder.hpp"
+#include "run_reference.hpp"
 #include "trainer.hpp"
 #include "trial_setup.hpp"
 
@@ -42,10 +45,34 @@ storage::NewRun describe_run(const experiment::Experiment& experiment, const exp
   run.config_hash = trial.config_hash;
   run.seed = static_cast<std::int64_t>(trial.seed);
   for (const auto& [key, value] : trial.flat) run.params.push_back(storage::ParamRow{key, to_store_value(value)});
+  // The class names in label order, for `graft predict --run` (the dataset may be gone by then).
+  run.params.push_back(storage::ParamRow{"task.classes", to_toml(ParamValue(plugins.task.class_names))});
   run.plugins = plugins.records;
   run.host = host_name();
   run.pid = static_cast<std::int64_t>(getpid());
   return run;
+}
+
+// What cached backbone features depend on besides the split, the preprocessing and the backbone
+// weights (which the cache adds): the model and dataset plugins as built (library hashes), their
+// params, and the seed (a dataset draws its subsets and validation split from it).
+std::string feature_identity(const experiment::Trial& trial, const TrialPlugins& plugins) {
+  std::string identity;
+  for (const auto& plugin : plugins.records) {
+    if (plugin.kind == "model" || plugin.kind == "dataset") {
+      identity += fmt::format("{} {} {} {}\n", plugin.kind, plugin.name, plugin.version, plugin.sha256);
+    }
+  }
+  for (const auto& [key, value] : trial.flat) {
+    if (key.rfind("model.", 0) == 0 || key.rfind("dataset.", 0) == 0) identity += key + " = " + to_toml(value) + "\n";
+  }
+  return identity + fmt::format("seed = {}\n", trial.seed);
+}
+
+// Provenance of a `run:NAME` param: which file it resolved to, and its hash.
+storage::ArtifactRow referenced_checkpoint(const ResolvedReference& reference) {
+  return storage::ArtifactRow{reference.param, reference.checkpoint.string(), sha256_file(reference.checkpoint),
+                              static_cast<std::int64_t>(std::filesystem::file_size(reference.checkpoint))};
 }
 
 std::string summary_line(const std::map<std::string, double>& summary) {
@@ -111,8 +138,12 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     const std::string label = fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(),
                                           trial.name);
     log::info("{}: preparing", label);
-    TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path), options.default_threads);
+    experiment::Trial resolved = trial;
+    const auto references = resolve_run_references(resolved, options.store_path,
+                                                   std::filesystem::path(experiment.file).parent_path());
+    TrialPlugins plugins = setup_trial(resolved, registry, cache_folder(options.store_path), options.default_threads);
     check_trial(plugins, trial.tables.at("train"));
+    check_warmup_keys(trial.plugins.at("scheduler").params);
 
     if (!store) store = storage::Store::open(options.store_path);
     const std::int64_t run_id = store->begin_run(describe_run(experiment, trial, plugins));
@@ -125,12 +156,15 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     trainer_options.seed = trial.seed;
     // Absolute, so the artifacts recorded in the store stay valid from any working folder.
     trainer_options.run_dir = std::filesystem::absolute(runs_folder(options.store_path)) / std::to_string(run_id);
+    trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
+    trainer_options.feature_identity = feature_identity(resolved, plugins);
     trainer_options.display_name = fmt::format("run {}", run_id);
     trainer_options.show_progress = options.show_progress;
 
     TrainOutcome outcome;
     {
       RunRecorder recorder(*store, run_id);
+      for (const auto& reference : references) recorder.add_artifact(referenced_checkpoint(reference));
       outcome = train_trial(plugins, trainer_options, recorder);
     }
     store->finish_run(run_id, outcome.status, outcome.error);

@@ -2,16 +2,19 @@
 
 #include <cmath>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <torch/cuda.h>
-#include <torch/nn/functional/loss.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/utils.h>
 
+#include "backbone.hpp"
 #include "batch_loader.hpp"
 #include "checkpoint.hpp"
 #include "classification_metrics.hpp"
+#include "evaluation.hpp"
+#include "feature_cache.hpp"
 #include "graft/errors.hpp"
 #include "graft/hash.hpp"
 #include "graft/log.hpp"
@@ -27,31 +30,16 @@ namespace {
 constexpr std::uint64_t kShuffleStream = 0x5348;
 constexpr std::uint64_t kAugmentStream = 0x4155;
 
-struct Interrupted : std::runtime_error {
-  Interrupted() : std::runtime_error("interrupted by the user (Ctrl-C)") {}
-};
-
 struct Diverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-CollateFunction collate_with(Model& model) {
-  return [&model](const std::vector<Example>& examples, const CollateOptions& options) {
-    return model.collate(examples, options);
-  };
-}
-
-LoaderOptions loader_options(const Params& train, std::size_t batch_size, Mode mode, std::uint64_t seed,
-                             bool drop_last) {
-  LoaderOptions options;
-  options.batch_size = batch_size;
-  options.drop_last = drop_last;
-  options.mode = mode;
-  options.seed = seed;
-  options.threads = static_cast<int>(train.get_int("loader_threads"));
-  options.prefetch = static_cast<int>(train.get_int("prefetch_batches"));
-  return options;
-}
+// How a training step reaches the logits, decided each epoch from what the strategy froze.
+enum class ForwardPath {
+  Full,            // model.forward with autograd throughout
+  FrozenBackbone,  // backbone without autograd, head with it
+  CachedFeatures,  // batches hold cached backbone features: the head alone
+};
 
 // The monitored metric improves upward, except losses.
 bool improves(const std::string& monitor, double candidate, const std::optional<double>& best) {
@@ -77,12 +65,13 @@ class TrialTrainer {
         batch_size_(static_cast<std::size_t>(train_.get_int("batch_size"))),
         epochs_(train_.get_int("epochs")),
         monitor_(train_.get_string("monitor")),
-        skip_nonfinite_(train_.get_string("on_nonfinite_loss") == "skip") {
+        skip_nonfinite_(train_.get_string("on_nonfinite_loss") == "skip"),
+        test_every_epoch_(train_.get_bool("test_every_epoch")),
+        use_feature_cache_(train_.get_bool("feature_cache")),
+        feature_cache_(feature_cache_options()) {
     check_trial(plugins_, train_);
-    const std::size_t train_size = plugins_.dataset->size(Split::Train);
-    steps_per_epoch_ = static_cast<std::int64_t>(train_.get_bool("drop_last")
-                                                     ? std::max<std::size_t>(1, train_size / batch_size_)
-                                                     : (train_size + batch_size_ - 1) / batch_size_);
+    steps_per_epoch_ = static_cast<std::int64_t>(
+        training_batching().batch_count(plugins_.dataset->size(Split::Train)));
   }
 
   TrainOutcome run() {
@@ -100,6 +89,7 @@ class TrialTrainer {
         const auto measured = end_epoch(epoch);
         progress.end_epoch(epoch_summary(measured));
       }
+      if (!test_every_epoch_) test_best_checkpoint();
     } catch (const Interrupted& stop) {
       outcome.status = storage::RunStatus::Interrupted;
       outcome.error = stop.what();
@@ -124,25 +114,34 @@ class TrialTrainer {
     auto& model = *plugins_.model;
     model.module().train();
     plugins_.strategy->on_epoch_start(model, static_cast<int>(epoch), static_cast<int>(epochs_));
+    const ForwardPath path = training_path();
+    // Only a frozen backbone keeps its weights through the epoch's optimizer steps.
+    if (path == ForwardPath::Full) backbone_digest_.reset();
 
     const std::uint64_t epoch_seed = mix_seed(options_.seed, static_cast<std::uint64_t>(epoch));
-    BatchLoader loader(*plugins_.dataset, Split::Train,
-                       example_order(plugins_.dataset->size(Split::Train), mix_seed(epoch_seed, kShuffleStream)),
-                       collate_with(model),
-                       loader_options(train_, batch_size_, Mode::Train, mix_seed(epoch_seed, kAugmentStream),
-                                      train_.get_bool("drop_last")));
+    auto order = example_order(plugins_.dataset->size(Split::Train), mix_seed(epoch_seed, kShuffleStream));
+    std::unique_ptr<BatchSource> batches;
+    if (path == ForwardPath::CachedFeatures) {
+      const auto& cached = cached_features(Split::Train, Mode::Train);
+      batches = std::make_unique<CachedBatches>(cached, std::move(order), training_batching());
+    } else {
+      batches = std::make_unique<BatchLoader>(*plugins_.dataset, Split::Train, std::move(order), collate_with(model),
+                                              loader_options(train_, batch_size_, Mode::Train,
+                                                             mix_seed(epoch_seed, kAugmentStream),
+                                                             train_.get_bool("drop_last")));
+    }
     const double clip = train_.get_float("grad_clip_norm");
     const auto log_every = train_.get_int("log_every_steps");
     ClassificationMetrics epoch_metrics(num_classes_);
     double window_loss = 0;
     std::int64_t window_steps = 0, step_in_epoch = 0;
 
-    while (auto host_batch = loader.next()) {
+    while (auto host_batch = batches->next()) {
       if (interrupt_requested()) throw Interrupted();
-      const double lr = schedule.lr(step_, last_monitored_);
+      const double lr = schedule.lr(step_, metric_history_);
       optimizer.set_lr(lr);
       const Batch batch = host_batch->to(device_);
-      const at::Tensor logits = model.forward(batch);
+      const at::Tensor logits = training_logits(path, batch);
       const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
       const double loss_value = loss.item<double>();
       ++step_in_epoch;
@@ -163,7 +162,7 @@ class TrialTrainer {
       window_loss += loss_value;
       ++window_steps;
       // The last step of an epoch is summarised by the epoch's own rows below.
-      if (step_ % log_every == 0 && step_in_epoch != static_cast<std::int64_t>(loader.batch_count())) {
+      if (step_ % log_every == 0 && step_in_epoch != static_cast<std::int64_t>(batches->batch_count())) {
         recorder_.record("train.loss", window_loss / static_cast<double>(window_steps), step_, epoch);
         recorder_.record("lr", lr, step_, epoch);
         window_loss = 0;
@@ -175,7 +174,7 @@ class TrialTrainer {
     if (skip_nonfinite_) recorder_.record("train.skipped_batches", static_cast<double>(skipped_batches_), step_, epoch);
     recorder_.record("train.loss", epoch_metrics.loss(), step_, epoch);
     recorder_.record("train.accuracy", epoch_metrics.accuracy(), step_, epoch);
-    recorder_.record("lr", schedule.lr(std::max<std::int64_t>(0, step_ - 1), last_monitored_), step_, epoch);
+    recorder_.record("lr", schedule.lr(std::max<std::int64_t>(0, step_ - 1), metric_history_), step_, epoch);
     train_metrics_ = epoch_metrics.values();
   }
 
@@ -183,28 +182,111 @@ class TrialTrainer {
     std::map<std::string, double> measured;
     for (const auto& [name, value] : train_metrics_) measured["train." + name] = value;
     for (Split split : {Split::Validation, Split::Test}) {
-      if (plugins_.dataset->size(split) == 0) continue;
-      const auto values = evaluate(*plugins_.model, *plugins_.dataset, split, num_classes_, train_, device_);
-      for (const auto& [name, value] : values) {
-        const std::string key = std::string(split_name(split)) + "." + name;
+      if (plugins_.dataset->size(split) == 0 || (split == Split::Test && !test_every_epoch_)) continue;
+      for (const auto& [key, value] : evaluate_split(split)) {
         measured[key] = value;
         recorder_.record(key, value, step_, epoch);
       }
     }
     const auto monitored = measured.find(monitor_);
     if (monitored != measured.end()) {
-      last_monitored_ = monitored->second;
+      metric_history_.push_back(monitored->second);
       if (improves(monitor_, monitored->second, best_monitored_)) {
         best_monitored_ = monitored->second;
         best_epoch_ = epoch;
         best_measured_ = measured;
-        save_checkpoint(plugins_.model->module(), options_.run_dir / "best.pt");
+        save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file("best"));
       }
     }
-    save_checkpoint(plugins_.model->module(), options_.run_dir / "last.pt");
+    save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file("last"));
     recorder_.flush();
     return measured;
   }
+
+  // The test split, measured once with the weights the monitored metric chose.
+  void test_best_checkpoint() {
+    if (plugins_.dataset->size(Split::Test) == 0) return;
+    const auto best = options_.run_dir / checkpoint_file("best");
+    if (best_epoch_ && std::filesystem::exists(best)) {
+      load_checkpoint(plugins_.model->module(), best);
+      backbone_digest_.reset();
+    }
+    const std::int64_t epoch = best_epoch_ ? *best_epoch_ : epochs_ - 1;
+    for (const auto& [key, value] : evaluate_split(Split::Test)) {
+      recorder_.record(key, value, step_, epoch);
+      best_measured_[key] = value;
+    }
+    recorder_.flush();
+  }
+
+  // "val.accuracy", ... of one split, through cached features when the backbone is frozen.
+  std::map<std::string, double> evaluate_split(Split split) {
+    auto& model = *plugins_.model;
+    model.module().eval();
+    std::map<std::string, double> values;
+    if (can_cache(Mode::Eval)) {
+      const auto& cached = cached_features(split, Mode::Eval);
+      CachedBatches batches(cached, example_order(plugins_.dataset->size(split), std::nullopt),
+                            Batching{static_cast<std::size_t>(train_.get_int("eval_batch_size")), false});
+      values = measure(batches, [&model](const Batch& batch) { return model.head(batch.inputs); }, num_classes_,
+                       device_);
+    } else {
+      values = evaluate(model, *plugins_.dataset, split, num_classes_, train_, device_);
+    }
+    std::map<std::string, double> named;
+    for (const auto& [name, value] : values) named[std::string(split_name(split)) + "." + name] = value;
+    return named;
+  }
+
+  ForwardPath training_path() {
+    if (!backbone_frozen(*plugins_.model)) return ForwardPath::Full;
+    return can_cache(Mode::Train) ? ForwardPath::CachedFeatures : ForwardPath::FrozenBackbone;
+  }
+
+  bool can_cache(Mode mode) {
+    return use_feature_cache_ && !plugins_.model->preprocessing_key(mode).empty() &&
+           backbone_frozen(*plugins_.model);
+  }
+
+  at::Tensor training_logits(ForwardPath path, const Batch& batch) {
+    auto& model = *plugins_.model;
+    switch (path) {
+      case ForwardPath::CachedFeatures:
+        return model.head(batch.inputs);
+      case ForwardPath::FrozenBackbone: {
+        at::Tensor features;
+        {
+          torch::NoGradGuard no_grad;
+          features = model.features(batch);
+        }
+        return model.head(features);
+      }
+      default:
+        return model.forward(batch);
+    }
+  }
+
+  const CachedFeatures& cached_features(Split split, Mode mode) {
+    if (!backbone_digest_) backbone_digest_ = backbone_digest(*plugins_.model);
+    const auto& cached = feature_cache_.get(*plugins_.model, *plugins_.dataset, split, mode, *backbone_digest_);
+    const std::string artifact = std::string("features.") + split_name(split);
+    if (!cached.file.empty() && recorded_artifacts_.insert(artifact).second) {
+      recorder_.add_artifact(describe_file(artifact, cached.file));
+    }
+    return cached;
+  }
+
+  FeatureCacheOptions feature_cache_options() const {
+    FeatureCacheOptions cache;
+    cache.folder = options_.cache_dir;
+    cache.identity = options_.feature_identity;
+    cache.loader = loader_options(train_, static_cast<std::size_t>(train_.get_int("eval_batch_size")), Mode::Eval, 0,
+                                  false);
+    cache.device = device_;
+    return cache;
+  }
+
+  Batching training_batching() const { return Batching{batch_size_, train_.get_bool("drop_last")}; }
 
   std::string epoch_summary(const std::map<std::string, double>& measured) const {
     std::string text;
@@ -223,7 +305,7 @@ class TrialTrainer {
     try {
       for (const auto& [key, value] : outcome.summary) recorder_.record(key, value, step_, std::nullopt);
       for (const char* name : {"best", "last"}) {
-        const auto path = options_.run_dir / (std::string(name) + ".pt");
+        const auto path = options_.run_dir / checkpoint_file(name);
         if (std::filesystem::exists(path)) recorder_.add_artifact(describe_file(name, path));
       }
       recorder_.flush();
@@ -242,11 +324,16 @@ class TrialTrainer {
   std::int64_t epochs_;
   std::string monitor_;
   bool skip_nonfinite_;
+  bool test_every_epoch_;
+  bool use_feature_cache_;
+  FeatureCache feature_cache_;
+  std::optional<std::string> backbone_digest_;  // of the current backbone weights, while they hold
+  std::set<std::string> recorded_artifacts_;
   std::int64_t skipped_batches_ = 0;  // batches dropped for a NaN or infinite loss, whole run
   std::int64_t steps_per_epoch_ = 1;
   std::int64_t step_ = 0;
   std::map<std::string, double> train_metrics_;
-  std::optional<double> last_monitored_;
+  std::vector<double> metric_history_;  // the monitored metric at each epoch end
   std::optional<double> best_monitored_;
   std::optional<std::int64_t> best_epoch_;
   std::map<std::string, double> best_measured_;
@@ -273,24 +360,6 @@ c10::Device resolve_device(const Params& train) {
     throw InputError("train.device = \"cuda\", but this LibTorch sees no CUDA device (use \"auto\" or \"cpu\")");
   }
   return has_cuda ? c10::Device(c10::kCUDA) : c10::Device(c10::kCPU);
-}
-
-std::map<std::string, double> evaluate(Model& model, const Dataset& dataset, Split split, std::size_t num_classes,
-                                       const Params& train, c10::Device device) {
-  torch::NoGradGuard no_grad;
-  model.module().eval();
-  const auto batch_size = static_cast<std::size_t>(train.get_int("eval_batch_size"));
-  BatchLoader loader(dataset, split, example_order(dataset.size(split), std::nullopt), collate_with(model),
-                     loader_options(train, batch_size, Mode::Eval, /*seed=*/0, /*drop_last=*/false));
-  ClassificationMetrics metrics(num_classes);
-  while (auto host_batch = loader.next()) {
-    if (interrupt_requested()) throw Interrupted();
-    const Batch batch = host_batch->to(device);
-    const at::Tensor logits = model.forward(batch);
-    const double loss = torch::nn::functional::cross_entropy(logits, batch.labels).item<double>();
-    metrics.add(logits, batch.labels, loss);
-  }
-  return metrics.values();
 }
 
 TrainOutcome train_trial(TrialPlugins& plugins, const TrainerOptions& options, RunRecorder& recorder) {

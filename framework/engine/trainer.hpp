@@ -1,10 +1,15 @@
 #pragma once
-// Trains one trial: epochs over the training split, evaluation of validation and test after
-// each epoch, best checkpoint by the monitored metric and last checkpoint in the run folder.
+// Trains one trial: epochs over the training split, evaluation of the validation split after
+// each epoch, best checkpoint by the monitored metric and last checkpoint in the run folder, and
+// the test split measured with the best checkpoint at the end ([train] test_every_epoch: after
+// every epoch instead). While the strategy keeps the whole backbone frozen, the backbone runs
+// without autograd, and its features are cached when the model's preprocessing allows
+// (feature_cache.hpp).
 #include <filesystem>
 #include <map>
 #include <string>
 
+#include "evaluation.hpp"
 #include "graft/params.hpp"
 #include "graft/storage/store.hpp"
 #include "run_recorder.hpp"
@@ -17,6 +22,8 @@ struct TrainerOptions {
   Params schedule;                  // resolved [scheduler] table (warmup keys)
   std::uint64_t seed = 0;
   std::filesystem::path run_dir;    // checkpoints go here
+  std::filesystem::path cache_dir;  // cached features go here (empty: memory only)
+  std::string feature_identity;     // what cached features depend on besides split, preprocessing, weights
   std::string display_name;         // for progress lines
   bool show_progress = true;
 };
@@ -34,10 +41,6 @@ void check_trial(const TrialPlugins& plugins, const Params& train);
 // Never throws for training problems (divergence, a plugin's exception, Ctrl-C): they come back
 // as a failed or interrupted outcome, and what was measured until then is recorded.
 TrainOutcome train_trial(TrialPlugins& plugins, const TrainerOptions& options, RunRecorder& recorder);
-
-// Loss (cross-entropy), accuracy and macro-F1 of the model on one split, in evaluation mode.
-std::map<std::string, double> evaluate(Model& model, const Dataset& dataset, Split split, std::size_t num_classes,
-                                       const Params& train, c10::Device device);
 
 // The device of [train] device: "auto" picks CUDA when LibTorch sees one.
 c10::Device resolve_device(const Params& train);

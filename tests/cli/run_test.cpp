@@ -64,15 +64,21 @@ TEST_CASE("graft run trains, and the store holds the config, params, per-epoch m
   CHECK(std::get<std::string>(find_param(*run, "model.plugin")->value) == "small_cnn");
   CHECK(find_param(*run, "train.weight_decay"));  // a default the file did not write
 
-  // One row per epoch with validation and test metrics.
+  // One row per epoch with validation metrics; the test split measured once, with the best
+  // checkpoint, recorded at the best epoch.
   REQUIRE(run->epochs.size() == 3);
+  REQUIRE(find_metric(*run, "best.epoch"));
+  const auto best_epoch = static_cast<std::int64_t>(find_metric(*run, "best.epoch")->value);
   for (const auto& epoch : run->epochs) {
     std::vector<std::string> keys;
     for (const auto& [key, value] : epoch.metrics) keys.push_back(key);
-    for (const char* key : {"train.loss", "val.accuracy", "val.macro_f1", "test.accuracy", "lr"}) {
+    for (const char* key : {"train.loss", "val.accuracy", "val.macro_f1", "lr"}) {
       CHECK(std::count(keys.begin(), keys.end(), key) == 1);
     }
+    CHECK(std::count(keys.begin(), keys.end(), "test.accuracy") == (epoch.epoch == best_epoch ? 1 : 0));
   }
+  REQUIRE(find_metric(*run, "test.accuracy"));
+  CHECK(find_metric(*run, "test.accuracy")->value == find_metric(*run, "best.test.accuracy")->value);
   // The data is easy: the best checkpoint classifies the test split well.
   REQUIRE(find_metric(*run, "best.test.accuracy"));
   CHECK(find_metric(*run, "best.test.accuracy")->value > 0.9);
@@ -82,7 +88,7 @@ TEST_CASE("graft run trains, and the store holds the config, params, per-epoch m
   for (const auto& plugin : run->plugins) CHECK(plugin.sha256.size() == 64);
   REQUIRE(run->artifacts.size() == 2);
   for (const auto& artifact : run->artifacts) CHECK(std::filesystem::exists(artifact.path));
-  CHECK(std::filesystem::exists(folder / "graft-runs" / std::to_string(run->summary.id) / "best.pt"));
+  CHECK(std::filesystem::exists(folder / "graft-runs" / std::to_string(run->summary.id) / "best.safetensors"));
 }
 
 TEST_CASE("the same config and seed give identical metrics, another seed does not") {

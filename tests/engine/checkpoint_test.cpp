@@ -30,12 +30,12 @@ TEST_CASE("a checkpoint restores parameters and buffers exactly") {
   torch::manual_seed(1);
   Net saved;
   saved.norm->forward(torch::randn({8, 3}));  // moves the running statistics away from their defaults
-  graft::engine::save_checkpoint(saved, folder / "model.pt");
+  graft::engine::save_checkpoint(saved, folder / "model.safetensors");
   CHECK_FALSE(std::filesystem::exists(folder / "model.pt.tmp"));
 
   torch::manual_seed(2);
   Net loaded;
-  graft::engine::load_checkpoint(loaded, folder / "model.pt");
+  graft::engine::load_checkpoint(loaded, folder / "model.safetensors");
   CHECK(torch::equal(saved.linear->weight, loaded.linear->weight));
   CHECK(torch::equal(saved.norm->running_mean, loaded.norm->running_mean));
   std::filesystem::remove_all(folder);
@@ -44,8 +44,8 @@ TEST_CASE("a checkpoint restores parameters and buffers exactly") {
 TEST_CASE("a missing or corrupt checkpoint is an input error naming the file") {
   const auto folder = temp_folder();
   Net net;
-  CHECK_THROWS_WITH(graft::engine::load_checkpoint(net, folder / "none.pt"), Catch::Contains("none.pt"));
-  std::ofstream(folder / "bad.pt") << "not a checkpoint";
-  CHECK_THROWS_AS(graft::engine::load_checkpoint(net, folder / "bad.pt"), graft::InputError);
+  CHECK_THROWS_WITH(graft::engine::load_checkpoint(net, folder / "none.safetensors"), Catch::Contains("none.safetensors"));
+  std::ofstream(folder / "bad.safetensors") << "not a checkpoint";
+  CHECK_THROWS_AS(graft::engine::load_checkpoint(net, folder / "bad.safetensors"), graft::InputError);
   std::filesystem::remove_all(folder);
 }

@@ -1,0 +1,154 @@
+#include "predictor.hpp"
+
+#include <thread>
+
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+#include <torch/nn/module.h>
+
+#include "checkpoint.hpp"
+#include "conversion.hpp"
+#include "engine_schema.hpp"
+#include "experiment.hpp"
+#include "graft/errors.hpp"
+#include "graft/storage/store.hpp"
+#include "suggestions.hpp"
+
+namespace graft::cli {
+namespace {
+
+host::Registry load_registry(const std::vector<std::string>& plugin_paths,
+                             const std::vector<std::filesystem::path>& more = {}) {
+  auto search_path = host::default_search_path();
+  search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
+  search_path.insert(search_path.end(), more.begin(), more.end());
+  host::Registry registry;
+  registry.scan(search_path);
+  return registry;
+}
+
+std::vector<std::string> classes_of(const std::vector<storage::ParamRow>& params) {
+  for (const auto& param : params) {
+    if (param.key != "task.classes") continue;
+    const auto* text = std::get_if<std::string>(&param.value);
+    if (!text) break;
+    experiment::RawValue raw;
+    raw.kind = experiment::RawValue::Kind::Text;
+    raw.text = *text;
+    const auto value = experiment::convert(experiment::split_list_text(raw),
+                                           string_list_param("task.classes", {}, "class names"));
+    return std::get<std::vector<std::string>>(value);
+  }
+  return {};
+}
+
+std::vector<std::string> numbered_classes(std::size_t count) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < count; ++i) names.push_back(std::to_string(i));
+  return names;
+}
+
+// The class count a model was built with: the output size of its head's last weight.
+std::size_t head_size(const std::vector<LayerGroup>& groups) {
+  for (auto it = groups.back().modules.rbegin(); it != groups.back().modules.rend(); ++it) {
+    for (const auto& parameter : (*it)->parameters()) {
+      if (parameter.dim() >= 1) return static_cast<std::size_t>(parameter.size(0));
+    }
+  }
+  throw InputError("model has no head parameters to tell its class count");
+}
+
+std::vector<std::string> keys_of(const ParamSchema& schema) {
+  std::vector<std::string> keys;
+  for (const auto& spec : schema) keys.push_back(spec.key);
+  return keys;
+}
+
+void prepare(Predictor& predictor) {
+  at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  predictor.model->module().eval();
+}
+
+}  // namespace
+
+Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64_t run_id, const std::string& which,
+                             const std::vector<std::string>& plugin_paths) {
+  const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
+  const auto run = store.get_run(run_id);
+  if (!run) throw InputError(fmt::format("no run {} in {}", run_id, store_path.string()));
+  std::filesystem::path checkpoint;
+  for (const auto& artifact : run->artifacts) {
+    if (artifact.name == which) checkpoint = artifact.path;
+  }
+  if (checkpoint.empty()) {
+    throw InputError(fmt::format("run {} has no '{}' checkpoint (status {}); try --checkpoint last", run_id, which,
+                                 storage::status_name(run->summary.status)));
+  }
+  // The plugin folders the run loaded its plugins from, in case they are not on the search path.
+  std::vector<std::filesystem::path> run_plugin_dirs;
+  for (const auto& plugin : run->plugins) run_plugin_dirs.push_back(std::filesystem::path(plugin.path).parent_path());
+  auto registry = load_registry(plugin_paths, run_plugin_dirs);
+
+  const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
+  const auto resolved = experiment::resolve(file, engine::make_catalog(registry));
+  auto choice = resolved.trials.at(0).plugins.at("model");
+  // The checkpoint replaces every weight: do not load (or look for) the pre-trained file.
+  if (choice.params.has("pretrained") && std::holds_alternative<std::string>(choice.params.at("pretrained"))) {
+    choice.params.set("pretrained", std::string());
+  }
+  Predictor predictor;
+  predictor.model_name = choice.plugin;
+  predictor.classes = classes_of(run->params);
+  predictor.model = registry.create_as<Model>(choice.plugin, choice.params, PluginContext{});
+  if (predictor.classes.empty()) {
+    throw InputError(fmt::format("run {} did not record its class names (it was made by an older graft); use "
+                                 "--model {} --weights {}",
+                                 run_id, choice.plugin, checkpoint.string()));
+  }
+  predictor.model->build(TaskSpec{predictor.classes});
+  engine::load_checkpoint(predictor.model->module(), checkpoint);
+  prepare(predictor);
+  return predictor;
+}
+
+Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std::string>& settings,
+                                const std::string& weights, const std::vector<std::string>& plugin_paths) {
+  auto registry = load_registry(plugin_paths);
+  const auto& description = registry.get(PluginKind::Model, plugin);
+  Params params = Params::defaults(description.schema);
+  for (const auto& setting : settings) {
+    auto override = experiment::parse_override(setting);
+    if (override.key.rfind("model.", 0) == 0) override.key.erase(0, 6);
+    const auto* spec = find_spec(description.schema, override.key);
+    if (!spec) {
+      throw InputError(fmt::format("--set {}: model '{}' has no param '{}'{}", setting, plugin, override.key,
+                                   experiment::did_you_mean(override.key, keys_of(description.schema))));
+    }
+    experiment::RawValue raw;
+    raw.kind = experiment::RawValue::Kind::Text;
+    raw.text = override.value;
+    raw.at.origin = "--set " + setting;
+    raw.at.from_override = true;
+    params.set(override.key, experiment::convert(raw, *spec));
+  }
+  if (!weights.empty()) {
+    if (!find_spec(description.schema, "pretrained")) {
+      throw InputError(fmt::format("model '{}' has no `pretrained` param to load --weights into", plugin));
+    }
+    params.set("pretrained", weights);
+  }
+  for (const auto& spec : description.schema) {
+    if (spec.required() && !params.has(spec.key)) {
+      throw InputError(fmt::format("model '{}' needs --set model.{}=...", plugin, spec.key));
+    }
+  }
+  Predictor predictor;
+  predictor.model_name = plugin;
+  predictor.model = registry.create_as<Model>(plugin, params, PluginContext{});
+  predictor.model->build(TaskSpec{});  // no classes: as many as the weights' head has
+  predictor.classes = numbered_classes(head_size(predictor.model->layer_groups()));
+  prepare(predictor);
+  return predictor;
+}
+
+}  // namespace graft::cli

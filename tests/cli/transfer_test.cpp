@@ -1,0 +1,143 @@
+// Transfer-learning paths of `graft run` end to end: a frozen backbone trained on cached
+// features, weights taken from another experiment's best run (`run:NAME`), and `graft predict`
+// on a run's checkpoint.
+#include <torch/torch.h>
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "experiment_files.hpp"
+#include "graft/image_io.hpp"
+#include "graft/storage/store.hpp"
+#include "support/run_graft.hpp"
+#include "support/temp_folder.hpp"
+
+using namespace graft;
+using graft::testing::run_graft;
+
+namespace {
+
+std::map<std::string, double> metric_values(const storage::Store& store, std::int64_t run) {
+  const auto result = store.query("SELECT key, step, value FROM metrics WHERE run_id = " + std::to_string(run));
+  std::map<std::string, double> values;
+  for (const auto& row : result.rows) {
+    values[std::get<std::string>(row[0]) + "@" + storage::to_text(row[1])] = std::get<double>(row[2]);
+  }
+  return values;
+}
+
+bool has_artifact(const storage::RunDetails& run, const std::string& name) {
+  return std::any_of(run.artifacts.begin(), run.artifacts.end(), [&](const auto& a) { return a.name == name; });
+}
+
+// A resnet small enough to train in seconds on the tiny 8x8 IDX task (upsampled to 16 px).
+constexpr const char* kTinyResnet = R"(
+[model]
+plugin = "resnet"
+depth = 18
+stem = "small"
+in_channels = 1
+image_size = 16
+resize_size = 16
+augment = false
+mean = [0.5]
+std = [0.25]
+)";
+
+// write_tiny_experiment's file with its [model] table replaced by `model` and `name` as the name.
+std::filesystem::path write_experiment(const std::filesystem::path& folder, const std::string& file_name,
+                                       const std::string& name, const std::string& model, const std::string& extra) {
+  const auto tiny = graft::testing::write_tiny_experiment(folder, extra);
+  std::string text = graft::testing::read_text(tiny);
+  const auto model_start = text.find("[model]");
+  const auto model_end = text.find("[dataset]");
+  text.replace(model_start, model_end - model_start, model.substr(1) + "\n");
+  text.replace(text.find("name = \"tiny\""), 13, "name = \"" + name + "\"");
+  const auto file = folder / file_name;
+  std::ofstream(file) << text;
+  return file;
+}
+
+}  // namespace
+
+TEST_CASE("a frozen backbone trains on cached features with the metrics of the uncached path") {
+  graft::testing::TempFolder folder("cli-feature-cache");
+  const auto file = graft::testing::write_tiny_experiment(
+      folder.path(), "\n[strategy]\nplugin = \"freeze_backbone\"\n\n[sweep]\n\"train.feature_cache\" = [false, true]\n");
+  const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress"});
+  INFO(finished.err);
+  REQUIRE(finished.status == 0);
+  CHECK_THAT(finished.err, Catch::Contains("features of the train split"));
+
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  const auto uncached = metric_values(store, 1);
+  const auto cached = metric_values(store, 2);
+  REQUIRE(uncached.size() == cached.size());
+  const auto test_rows = std::count_if(cached.begin(), cached.end(),
+                                       [](const auto& row) { return row.first.rfind("test.accuracy@", 0) == 0; });
+  CHECK(test_rows == 1);  // measured once, with the best checkpoint
+  for (const auto& [key, value] : uncached) {
+    INFO(key);
+    REQUIRE(cached.count(key) == 1);
+    CHECK(cached.at(key) == Approx(value).margin(1e-6));
+  }
+  CHECK_FALSE(has_artifact(*store.get_run(1), "features.train"));
+  CHECK(has_artifact(*store.get_run(2), "features.train"));
+
+  // A later run with the same model, data, seed and weights reads the features back.
+  const auto again = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--rerun", "--set",
+                                               "train.feature_cache=true"});
+  INFO(again.err);
+  REQUIRE(again.status == 0);
+  CHECK_THAT(again.err, Catch::Contains("features of the train split: reusing"));
+}
+
+TEST_CASE("run:NAME starts from the best checkpoint of that experiment, and predict uses a run's checkpoint") {
+  graft::testing::TempFolder folder("cli-run-reference");
+  const auto pretrain = write_experiment(folder.path(), "pretrain.toml", "tiny-pretrain", kTinyResnet, "");
+  const std::string transfer_model = std::string(kTinyResnet) + "pretrained = \"run:tiny-pretrain\"\n";
+  const auto transfer = write_experiment(folder.path(), "transfer.toml", "tiny-transfer", transfer_model,
+                                         "\n[strategy]\nplugin = \"freeze_backbone\"\n");
+
+  // Before the pre-training exists: bad input naming the file to run, and nothing recorded.
+  const auto early = run_graft(folder.path(), {"run", transfer.string(), "--no-progress"});
+  CHECK(early.status == 2);
+  CHECK_THAT(early.err, Catch::Contains("no completed run of experiment 'tiny-pretrain'") &&
+                            Catch::Contains("graft run " + pretrain.string()));
+
+  REQUIRE(run_graft(folder.path(), {"run", pretrain.string(), "--no-progress"}).status == 0);
+  const auto finished = run_graft(folder.path(), {"run", transfer.string(), "--no-progress"});
+  INFO(finished.err);
+  REQUIRE(finished.status == 0);
+  CHECK_THAT(finished.err, Catch::Contains("model.pretrained = \"run:tiny-pretrain\": run 1"));
+
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  const auto run = store.get_run(2);
+  REQUIRE(run);
+  CHECK(run->summary.status == storage::RunStatus::Completed);
+  const auto pretrained = std::find_if(run->artifacts.begin(), run->artifacts.end(),
+                                       [](const auto& a) { return a.name == "model.pretrained"; });
+  REQUIRE(pretrained != run->artifacts.end());
+  CHECK(pretrained->path == (folder / "graft-runs" / "1" / "best.safetensors").string());
+
+  // predict --run: the run's classes and checkpoint, on an image file (class 0 of the tiny task
+  // is a bright band at the top: see support/idx_writer.hpp).
+  const auto image = folder / "band.png";
+  at::Tensor pixels = torch::zeros({1, 8, 8}, torch::kUInt8);
+  pixels.slice(1, 0, 2).fill_(255);
+  write_png(image, pixels);
+  const auto predicted = run_graft(folder.path(), {"predict", "--run", "2", "--json", image.string()});
+  INFO(predicted.err);
+  REQUIRE(predicted.status == 0);
+  const auto output = nlohmann::json::parse(predicted.out);
+  CHECK(output["model"] == "resnet");
+  CHECK(output["classes"] == nlohmann::json::array({"0", "1", "2"}));
+  CHECK(output["predictions"][0]["probabilities"].size() == 3);
+
+  const auto no_checkpoint = run_graft(folder.path(), {"predict", "--run", "99", image.string()});
+  CHECK(no_checkpoint.status == 2);
+  CHECK_THAT(no_checkpoint.err, Catch::Contains("no run 99"));
+}
