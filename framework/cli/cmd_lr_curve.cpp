@@ -15,6 +15,7 @@
 #include "graft/dataset.hpp"
 #include "lr_schedule.hpp"
 #include "output.hpp"
+#include "run_reference.hpp"
 #include "trial_setup.hpp"
 
 namespace graft::cli {
@@ -58,14 +59,17 @@ std::vector<std::vector<bool>> training_by_epoch(engine::TrialPlugins& plugins,
   return trains;
 }
 
-int lr_curve(const LrCurveArguments& arguments) {
+int lr_curve(const LrCurveArguments& arguments, const Context& context) {
   const auto loaded = load_experiment(arguments.experiment);
   const auto& trials = loaded.experiment.trials;
   if (arguments.trial < 1 || arguments.trial > static_cast<int>(trials.size())) {
     throw InputError("--trial " + std::to_string(arguments.trial) + " is out of range: the experiment has " +
                      std::to_string(trials.size()) + " trial(s)");
   }
-  const auto& trial = trials[static_cast<std::size_t>(arguments.trial - 1)];
+  auto trial = trials[static_cast<std::size_t>(arguments.trial - 1)];
+  // Weights named `run:NAME` come from the store, as in `graft run`.
+  engine::resolve_run_references(trial, context.store_path(),
+                                 std::filesystem::path(loaded.experiment.file).parent_path());
   // The dataset is loaded even with --steps-per-epoch: the model is built for its classes.
   auto plugins = engine::setup_trial(trial, loaded.registry, /*cache_dir=*/{});
   const auto& train = trial.tables.at("train");
@@ -123,7 +127,7 @@ void add_lr_curve_command(CLI::App& app, Context& context) {
   command->add_option("--every", arguments->every, "print every Nth step (default: about 40 rows)");
   auto* json = command->add_flag("--json", arguments->json, "JSON output");
   command->add_flag("--csv", arguments->csv, "CSV output")->excludes(json);
-  command->callback([arguments, &context] { context.exit_status = lr_curve(*arguments); });
+  command->callback([arguments, &context] { context.exit_status = lr_curve(*arguments, context); });
 }
 
 }  // namespace graft::cli

@@ -46,6 +46,11 @@ ParamSchema ImageClassifier::schema() {
       string_param("pretrained", "",
                    "a .safetensors state dict with torchvision's tensor names to start from (converted torchvision "
                    "weights, or a graft checkpoint); \"\" = random initialisation. See docs/models.md"),
+      string_param("pretrained_head", "auto",
+                   "the pre-trained head: \"auto\" keeps it when its class count is the task's and starts a new one "
+                   "otherwise; \"new\" always starts a new head (a new task with as many classes); \"keep\" "
+                   "requires it to fit")
+          .one_of({"auto", "new", "keep"}),
       int_param("in_channels", 3,
                 "input channels: 3 (RGB), or 1 (grayscale: the pre-trained first conv's filters are summed over RGB)")
           .between(1, 3),
@@ -69,6 +74,7 @@ ParamSchema ImageClassifier::schema() {
 ImageClassifier::ImageClassifier(std::string plugin_name, const Params& params)
     : plugin_name_(std::move(plugin_name)),
       pretrained_(params.get_string("pretrained")),
+      pretrained_head_(params.get_string("pretrained_head")),
       in_channels_(params.get_int("in_channels")),
       image_size_(params.get_int("image_size")),
       resize_size_(params.get_int("resize_size") == 0 ? default_resize_size(image_size_)
@@ -135,9 +141,15 @@ void ImageClassifier::load_pretrained(const std::map<std::string, at::Tensor>& w
   const auto head_weight = weights.find(head_prefix() + ".weight");
   // A file without a head is reported by the strict name check; one with another class count
   // gives its backbone only.
-  if (head_weight != weights.end() && head_weight->second.dim() == 2 && head_weight->second.size(0) != num_classes) {
-    log::info("{}: the pre-trained head has {} classes and the task {}: backbone from {}, new head", plugin_name_,
-              head_weight->second.size(0), num_classes, pretrained_);
+  const bool other_count =
+      head_weight != weights.end() && head_weight->second.dim() == 2 && head_weight->second.size(0) != num_classes;
+  if (pretrained_head_ == "new" || (other_count && pretrained_head_ == "auto")) {
+    if (other_count) {
+      log::info("{}: the pre-trained head has {} classes and the task {}: backbone from {}, new head", plugin_name_,
+                head_weight->second.size(0), num_classes, pretrained_);
+    } else {
+      log::info("{}: backbone from {}, new head (pretrained_head = \"new\")", plugin_name_, pretrained_);
+    }
     options.skip = [head_names](const std::string& name) { return name.rfind(head_names, 0) == 0; };
   }
   if (in_channels_ == 1) {

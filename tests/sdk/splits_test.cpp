@@ -37,6 +37,23 @@ TEST_CASE("make_splits holds out a stratified validation fraction and caps per c
   for (std::size_t i = 0; i < splits.train.size(); ++i) CHECK(splits.train.labels[i] == train[splits.train.items[i]]);
 }
 
+TEST_CASE("validation_per_class caps the validation split without giving its examples to training") {
+  const auto train = labels_cycle(1000, 10);  // 100 per class
+  SubsetOptions options;
+  options.validation_fraction = 0.5;
+  options.validation_per_class = 7;
+  const auto capped = make_splits(train, {}, 10, options, /*seed=*/3);
+  CHECK(capped.validation.size() == 70);
+  CHECK(capped.train.size() == 500);  // the other 43 held out per class stay out of training
+  for (std::int64_t label = 0; label < 10; ++label) {
+    CHECK(std::count(capped.validation.labels.begin(), capped.validation.labels.end(), label) == 7);
+  }
+  options.validation_per_class = 0;
+  const auto all = make_splits(train, {}, 10, options, /*seed=*/3);
+  CHECK(all.validation.size() == 500);
+  CHECK(all.train.items == capped.train.items);  // the same draw: the cap only trims validation
+}
+
 TEST_CASE("make_splits relabels a class subset in the order given") {
   const auto train = labels_cycle(100, 10);
   SubsetOptions options;

@@ -71,6 +71,7 @@ class GRAFT_SDK_API ImageClassifier : public Model {
 
   std::string plugin_name_;
   std::string pretrained_;
+  std::string pretrained_head_;  // auto, new, keep
   std::int64_t in_channels_;
   std::int64_t image_size_;
   std::int64_t resize_size_;
