@@ -145,7 +145,12 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     check_trial(plugins, trial.tables.at("train"));
     check_warmup_keys(trial.plugins.at("scheduler").params);
 
-    if (!store) store = storage::Store::open(options.store_path);
+    if (!store) {
+      store = storage::Store::open(options.store_path);
+      for (const auto id : store->recover_stale_runs()) {
+        log::warn("run {} was still recorded as running, but its process is gone: recorded as interrupted", id);
+      }
+    }
     const std::int64_t run_id = store->begin_run(describe_run(experiment, trial, plugins));
     report.run_ids.push_back(run_id);
     log::info("{}: run {} started", label, run_id);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "filter.hpp"
+#include "liveness.hpp"
 #include "store_impl.hpp"
 
 namespace graft::storage {
@@ -19,7 +20,11 @@ constexpr int kSummaryColumns = 11;
 constexpr const char* kRunsFrom = " FROM runs r JOIN experiments e ON e.id = r.experiment_id";
 // ?1 is the experiment name and ?2 the status, NULL when not filtered: one fixed SQL text serves
 // every filter, with the values bound.
-constexpr const char* kRunsWhere = " WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2)";
+// A stale `running` row reads as interrupted (liveness.hpp), so the status filter lets `running`
+// rows through for `interrupted`, and the caller drops what does not match after reading.
+constexpr const char* kRunsWhere =
+    " WHERE (?1 IS NULL OR e.name = ?1) AND (?2 IS NULL OR r.status = ?2 OR (?2 = 'interrupted' AND r.status = "
+    "'running'))";
 
 std::string sql(std::initializer_list<const char*> parts) {
   std::string text;
@@ -51,6 +56,10 @@ RunSummary read_summary(const Statement& row, const std::filesystem::path& path)
   summary.host = row.get_text(8);
   summary.pid = row.get_int(9);
   summary.error = row.get_text(10);  // NULL reads as ""
+  if (const auto why = stale_reason(summary, unix_now())) {
+    summary.status = RunStatus::Interrupted;
+    summary.error = std::string(kStaleRunError) + *why;
+  }
   return summary;
 }
 
@@ -101,6 +110,11 @@ std::vector<PluginRow> read_plugins(sqlite::Database& db, std::int64_t run_id) {
   return plugins;
 }
 
+// A `running` row read as interrupted (stale) belongs to an `interrupted` scope only.
+void keep_if_in_scope(std::vector<RunSummary>& runs, RunSummary run, const RunFilter& filter) {
+  if (!filter.status || run.status == *filter.status) runs.push_back(std::move(run));
+}
+
 std::vector<ArtifactRow> read_artifacts(sqlite::Database& db, std::int64_t run_id) {
   Statement select(db, "SELECT name, path, sha256, bytes FROM artifacts WHERE run_id = ? ORDER BY name");
   select.bind(1, run_id);
@@ -117,7 +131,7 @@ std::vector<RunSummary> Store::list_runs(const RunFilter& filter) const {
   Statement select(impl_->db, sql({kSummarySelect, kRunsFrom, kRunsWhere, " ORDER BY r.id"}).c_str());
   bind_filter(select, filter);
   std::vector<RunSummary> runs;
-  while (select.step()) runs.push_back(read_summary(select, impl_->path));
+  while (select.step()) keep_if_in_scope(runs, read_summary(select, impl_->path), filter);
   return runs;
 }
 
@@ -136,7 +150,7 @@ std::vector<RunSummary> Store::find_runs(const RunQuery& query) const {
   for (const auto& value : order.values) select.bind(++index, value);
   select.bind(++index, query.limit.value_or(-1));
   std::vector<RunSummary> runs;
-  while (select.step()) runs.push_back(read_summary(select, impl_->path));
+  while (select.step()) keep_if_in_scope(runs, read_summary(select, impl_->path), query.scope);
   return runs;
 }
 

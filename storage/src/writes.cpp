@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "liveness.hpp"
 #include "store_impl.hpp"
 
 namespace graft::storage {
@@ -12,10 +13,6 @@ namespace {
 
 using sqlite::Database;
 using sqlite::Statement;
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Every write about a run refreshes its heartbeat, which is also how a missing run is noticed:
 // the update changes no row. (A foreign key failure would only say "FOREIGN KEY constraint
@@ -124,6 +121,23 @@ void Store::finish_run(std::int64_t run_id, RunStatus status, const std::string&
         .bind_all(status_name(status), now, error_text, run_id)
         .run();
   });
+}
+
+std::vector<std::int64_t> Store::recover_stale_runs() {
+  std::vector<std::int64_t> recovered;
+  const double now = unix_now();
+  for (const auto& run : list_runs(RunFilter{std::nullopt, RunStatus::Interrupted})) {
+    // list_runs shows a stale `running` row as interrupted; rewrite only those rows.
+    if (run.ended_at || run.error.rfind(kStaleRunError, 0) != 0) continue;
+    impl_->write(fmt::format("record run {} as interrupted", run.id), [&](Database& db) {
+      Statement(db, "UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status = ?")
+          .bind_all(status_name(RunStatus::Interrupted), run.heartbeat_at.value_or(now), run.error, run.id,
+                    status_name(RunStatus::Running))
+          .run();
+    });
+    recovered.push_back(run.id);
+  }
+  return recovered;
 }
 
 }  // namespace graft::storage

@@ -71,6 +71,49 @@ TEST_CASE("Ctrl-C stops a run cleanly, marks it interrupted and exits with 130")
   CHECK(store.query("PRAGMA integrity_check").rows.at(0).at(0) == storage::Value{std::string("ok")});
 }
 
+TEST_CASE("a run killed with SIGKILL leaves an intact store, reads as interrupted and is recorded so later") {
+  graft::testing::TempFolder folder("cli-sigkill");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  const pid_t pid = start_long_run(folder.path(), file);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (!has_finished_an_epoch(folder / "graft.db") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  REQUIRE(has_finished_an_epoch(folder / "graft.db"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // somewhere mid-epoch, mid-write perhaps
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+
+  {
+    const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+    CHECK(store.query("PRAGMA integrity_check").rows.at(0).at(0) == storage::Value{std::string("ok")});
+    // The row still says `running`; every read shows the truth.
+    const auto raw = store.query("SELECT status FROM runs");
+    CHECK(raw.rows.at(0).at(0) == storage::Value{std::string("running")});
+    const auto runs = store.list_runs();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].status == storage::RunStatus::Interrupted);
+    CHECK_THAT(runs[0].error, Catch::Contains("process " + std::to_string(pid) + " ended"));
+    CHECK(store.list_runs({std::nullopt, storage::RunStatus::Running}).empty());
+    CHECK(store.list_runs({std::nullopt, storage::RunStatus::Interrupted}).size() == 1);
+  }
+  const auto listed = graft::testing::run_graft(folder.path(), {"runs"});
+  CHECK_THAT(listed.out, Catch::Contains("interrupted"));
+
+  // The next `graft run` records it, and runs the trial again (it did not complete).
+  const auto again = graft::testing::run_graft(folder.path(), {"run", file.string(), "--no-progress", "--set",
+                                                               "train.epochs=1"});
+  INFO(again.err);
+  REQUIRE(again.status == 0);
+  CHECK_THAT(again.err, Catch::Contains("recorded as interrupted"));
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  CHECK(store.query("SELECT status FROM runs WHERE id = 1").rows.at(0).at(0) ==
+        storage::Value{std::string("interrupted")});
+  CHECK(store.list_runs({std::nullopt, storage::RunStatus::Completed}).size() == 1);
+}
+
 TEST_CASE("the store is chosen by the --db option or GRAFT_DB") {
   graft::testing::TempFolder folder("cli-db");
   const auto file = graft::testing::write_tiny_experiment(folder.path());

@@ -80,8 +80,13 @@ void check_parity(const std::string& architecture) {
 
 }  // namespace
 
+// Every architecture of the parity references, through the command line.
 TEST_CASE("predict with resnet18 weights gives torchvision's logits and features") { check_parity("resnet18"); }
-
+TEST_CASE("predict with resnet50 weights gives torchvision's logits and features") { check_parity("resnet50"); }
+TEST_CASE("predict with vgg11 weights gives torchvision's logits and features") { check_parity("vgg11"); }
+TEST_CASE("predict with vgg11_bn weights gives torchvision's logits and features") { check_parity("vgg11_bn"); }
+TEST_CASE("predict with vgg16 weights gives torchvision's logits and features") { check_parity("vgg16"); }
+TEST_CASE("predict with vgg16_bn weights gives torchvision's logits and features") { check_parity("vgg16_bn"); }
 TEST_CASE("predict with alexnet weights gives torchvision's logits and features") { check_parity("alexnet"); }
 
 TEST_CASE("predict prints a table of the top classes, and refuses mixed or missing sources") {

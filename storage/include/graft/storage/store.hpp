@@ -171,6 +171,10 @@ class Store {
   void add_artifact(std::int64_t run_id, const ArtifactRow& artifact);  // replaces one of the same name
   // Sets status, ended_at and the error text (empty for none).
   void finish_run(std::int64_t run_id, RunStatus status, const std::string& error = {});
+  // Runs still recorded as `running` whose process is gone (same host) or silent for 15 minutes
+  // are read as `interrupted` by every read; this records them so (ended at their last
+  // heartbeat). Returns their ids. `graft run` calls it when it opens the store.
+  std::vector<std::int64_t> recover_stale_runs();
 
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
   // Throws FilterError for a filter or sort that does not parse, before reading anything.
