@@ -42,17 +42,22 @@ bool has_finished_an_epoch(const std::filesystem::path& db) {
   }
 }
 
+// Waits (up to 3 minutes) until the run has finished an epoch.
+bool wait_for_an_epoch(const std::filesystem::path& db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
+  while (!has_finished_an_epoch(db) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return has_finished_an_epoch(db);
+}
+
 }  // namespace
 
 TEST_CASE("Ctrl-C stops a run cleanly, marks it interrupted and exits with 130") {
   graft::testing::TempFolder folder("cli-interrupt");
   const auto file = graft::testing::write_tiny_experiment(folder.path());
   const pid_t pid = start_long_run(folder.path(), file);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (!has_finished_an_epoch(folder / "graft.db") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(has_finished_an_epoch(folder / "graft.db"));
+  REQUIRE(wait_for_an_epoch(folder / "graft.db"));
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -75,11 +80,7 @@ TEST_CASE("a run killed with SIGKILL leaves an intact store, reads as interrupte
   graft::testing::TempFolder folder("cli-sigkill");
   const auto file = graft::testing::write_tiny_experiment(folder.path());
   const pid_t pid = start_long_run(folder.path(), file);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (!has_finished_an_epoch(folder / "graft.db") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  REQUIRE(has_finished_an_epoch(folder / "graft.db"));
+  REQUIRE(wait_for_an_epoch(folder / "graft.db"));
   std::this_thread::sleep_for(std::chrono::milliseconds(150));  // somewhere mid-epoch, mid-write perhaps
   kill(pid, SIGKILL);
   int status = 0;
