@@ -34,6 +34,14 @@ ParamSchema train_table_schema() {
       string_param("device", "auto", "where to train: auto picks CUDA when available").one_of({"auto", "cpu", "cuda"}),
       string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
           .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
+      int_param("early_stopping_patience", 0,
+                "stop after this many epochs in a row without improvement of early_stopping_monitor; 0 = off")
+          .at_least(0),
+      float_param("early_stopping_min_delta", 0.0, "an improvement must exceed this (absolute) to count").at_least(0),
+      string_param("early_stopping_monitor", "", "metric early stopping watches; \"\" = train.monitor")
+          .one_of({"", "val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
+      string_param("early_stopping_mode", "auto", "whether higher or lower is better; auto: lower for losses")
+          .one_of({"auto", "min", "max"}),
       bool_param("test_every_epoch", false,
                  "evaluate the test split after every epoch; by default only once, at the end, with the best "
                  "checkpoint (the monitored metric picks the model, the test split only measures it)"),

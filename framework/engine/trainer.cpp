@@ -12,6 +12,7 @@
 #include "backbone.hpp"
 #include "batch_loader.hpp"
 #include "checkpoint.hpp"
+#include "early_stopping.hpp"
 #include "classification_metrics.hpp"
 #include "evaluation.hpp"
 #include "feature_cache.hpp"
@@ -67,6 +68,7 @@ class TrialTrainer {
         monitor_(train_.get_string("monitor")),
         skip_nonfinite_(train_.get_string("on_nonfinite_loss") == "skip"),
         test_every_epoch_(train_.get_bool("test_every_epoch")),
+        early_stopping_(EarlyStoppingOptions::from(train_)),
         use_feature_cache_(train_.get_bool("feature_cache")),
         feature_cache_(feature_cache_options()) {
     check_trial(plugins_, train_);
@@ -88,6 +90,12 @@ class TrialTrainer {
         train_epoch(epoch, optimizer, schedule, progress);
         const auto measured = end_epoch(epoch);
         progress.end_epoch(epoch_summary(measured));
+        if (auto reason = early_stopping_.update(epoch, measured)) {
+          log::info("{}: {}", options_.display_name, *reason);
+          recorder_.record("early_stopping.epoch", static_cast<double>(epoch), step_, epoch);
+          outcome.error = std::move(*reason);  // the note of a completed run: why it ended early
+          break;
+        }
       }
       if (!test_every_epoch_) test_best_checkpoint();
     } catch (const Interrupted& stop) {
@@ -325,6 +333,7 @@ class TrialTrainer {
   std::string monitor_;
   bool skip_nonfinite_;
   bool test_every_epoch_;
+  EarlyStopping early_stopping_;
   bool use_feature_cache_;
   FeatureCache feature_cache_;
   std::optional<std::string> backbone_digest_;  // of the current backbone weights, while they hold
@@ -343,11 +352,13 @@ class TrialTrainer {
 
 void check_trial(const TrialPlugins& plugins, const Params& train) {
   if (plugins.dataset->size(Split::Train) == 0) throw InputError("the dataset has no training examples");
-  const std::string& monitor = train.get_string("monitor");
-  if (monitor.rfind("val.", 0) == 0 && plugins.dataset->size(Split::Validation) == 0) {
-    throw InputError(fmt::format("train.monitor = \"{}\" needs a validation split, and the dataset has none "
-                                 "(give the dataset a validation fraction, or monitor train.loss)",
-                                 monitor));
+  for (const char* key : {"monitor", "early_stopping_monitor"}) {
+    const std::string& monitor = train.get_string(key);
+    if (monitor.rfind("val.", 0) == 0 && plugins.dataset->size(Split::Validation) == 0) {
+      throw InputError(fmt::format("train.{} = \"{}\" needs a validation split, and the dataset has none "
+                                   "(give the dataset a validation fraction, or monitor train.loss)",
+                                   key, monitor));
+    }
   }
   resolve_device(train);
 }

@@ -151,3 +151,22 @@ TEST_CASE("a NaN or infinite loss fails the run with the step, or is skipped and
   REQUIRE(find_metric(*run, "train.skipped_batches"));
   CHECK(find_metric(*run, "train.skipped_batches")->value > 0);
 }
+
+TEST_CASE("early stopping ends a run that stopped improving, completed, with the reason recorded") {
+  graft::testing::TempFolder folder("cli-early-stopping");
+  // Validation accuracy cannot improve by more than 0.5 twice: it stops after the second epoch.
+  const auto file = graft::testing::write_tiny_experiment(folder.path(), "early_stopping_patience = 1\n"
+                                                                         "early_stopping_min_delta = 0.5\n");
+  const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--set", "train.epochs=10"});
+  INFO(finished.err);
+  REQUIRE(finished.status == 0);
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  const auto run = store.get_run(1);
+  REQUIRE(run);
+  CHECK(run->summary.status == storage::RunStatus::Completed);
+  CHECK_THAT(run->summary.error, Catch::StartsWith("stopped early after epoch 2: val.accuracy has not improved"));
+  CHECK(run->epochs.size() == 2);
+  REQUIRE(find_metric(*run, "early_stopping.epoch"));
+  CHECK(find_metric(*run, "early_stopping.epoch")->value == 1);
+  CHECK(find_metric(*run, "best.test.accuracy"));  // the best checkpoint was still measured
+}
