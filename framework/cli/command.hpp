@@ -29,5 +29,6 @@ void add_export_command(CLI::App& app, Context& context);
 void add_report_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_predict_command(CLI::App& app, Context& context);
+void add_resume_command(CLI::App& app, Context& context);
 
 }  // namespace graft::cli

@@ -1,6 +1,7 @@
 #include "experiment_loader.hpp"
 
 #include "engine_schema.hpp"
+#include "graft/storage/store.hpp"
 
 namespace graft::cli {
 
@@ -22,6 +23,21 @@ LoadedExperiment load_experiment(const ExperimentArguments& arguments) {
   loaded.registry.scan(search_path);
   loaded.experiment = experiment::resolve(file, engine::make_catalog(loaded.registry));
   return loaded;
+}
+
+host::Registry registry_for_run(const std::filesystem::path& store_path, std::int64_t run_id,
+                                const std::vector<std::string>& plugin_paths) {
+  auto search_path = host::default_search_path();
+  search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
+  if (std::filesystem::exists(store_path)) {
+    const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
+    if (const auto run = store.get_run(run_id)) {
+      for (const auto& plugin : run->plugins) search_path.push_back(std::filesystem::path(plugin.path).parent_path());
+    }
+  }
+  host::Registry registry;
+  registry.scan(search_path);
+  return registry;
 }
 
 }  // namespace graft::cli

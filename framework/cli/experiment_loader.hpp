@@ -28,4 +28,9 @@ struct LoadedExperiment {
 // Throws ConfigError (one positioned line) or InputError: nothing has run or been written.
 LoadedExperiment load_experiment(const ExperimentArguments& arguments);
 
+// The plugins of the default search path, `plugin_paths` (--plugin-path) and `run_id`'s own
+// plugin folders as the store recorded them (for commands that rebuild a recorded run).
+host::Registry registry_for_run(const std::filesystem::path& store_path, std::int64_t run_id,
+                                const std::vector<std::string>& plugin_paths);
+
 }  // namespace graft::cli

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   graft::cli::add_report_command(app, context);
   graft::cli::add_new_command(app, context);
   graft::cli::add_predict_command(app, context);
+  graft::cli::add_resume_command(app, context);
 
   try {
     app.parse(argc, argv);

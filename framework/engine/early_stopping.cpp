@@ -29,18 +29,18 @@ std::optional<std::string> EarlyStopping::update(std::int64_t epoch, const std::
                                  options_.monitor, epoch + 1));
   }
   const double value = found->second;
-  const bool improved = !best_ || (options_.lower_is_better ? value < *best_ - options_.min_delta
-                                                            : value > *best_ + options_.min_delta);
+  const bool improved = !state_.best || (options_.lower_is_better ? value < *state_.best - options_.min_delta
+                                                            : value > *state_.best + options_.min_delta);
   if (improved) {
-    best_ = value;
-    best_epoch_ = epoch;
-    epochs_without_improvement_ = 0;
+    state_.best = value;
+    state_.best_epoch = epoch;
+    state_.epochs_without_improvement = 0;
     return std::nullopt;
   }
-  if (++epochs_without_improvement_ < options_.patience) return std::nullopt;
+  if (++state_.epochs_without_improvement < options_.patience) return std::nullopt;
   return fmt::format("stopped early after epoch {}: {} has not improved by more than {} for {} epoch(s) (best {:.6g} "
                      "at epoch {})",
-                     epoch + 1, options_.monitor, options_.min_delta, options_.patience, *best_, best_epoch_ + 1);
+                     epoch + 1, options_.monitor, options_.min_delta, options_.patience, *state_.best, state_.best_epoch + 1);
 }
 
 }  // namespace graft::engine

@@ -25,7 +25,16 @@ struct EarlyStoppingOptions {
 
 class EarlyStopping {
  public:
+  // What it remembers between epochs (kept in a run's training state, for `graft resume`).
+  struct State {
+    std::optional<double> best;
+    std::int64_t best_epoch = 0;
+    std::int64_t epochs_without_improvement = 0;
+  };
+
   explicit EarlyStopping(EarlyStoppingOptions options);
+  const State& state() const { return state_; }
+  void restore(const State& state) { state_ = state; }
 
   bool enabled() const { return options_.patience > 0; }
   // The reason to stop after `epoch` (0-based), given what it measured; nullopt to go on.
@@ -33,9 +42,7 @@ class EarlyStopping {
 
  private:
   EarlyStoppingOptions options_;
-  std::optional<double> best_;
-  std::int64_t best_epoch_ = 0;
-  std::int64_t epochs_without_improvement_ = 0;
+  State state_;
 };
 
 }  // namespace graft::engine

@@ -8,7 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "engine_schema.hpp"
+#include "graft/errors.hpp"
 #include "graft/log.hpp"
+#include "training_state.hpp"
 #include "graft/storage/store.hpp"
 #include "interrupt.hpp"
 #include "lr_schedule.hpp"
@@ -126,6 +129,66 @@ std::vector<SkippedTrial> completed_trials(const experiment::Experiment& experim
   return done;
 }
 
+namespace {
+
+void count(RunReport& report, storage::RunStatus status) {
+  switch (status) {
+    case storage::RunStatus::Completed: ++report.completed; break;
+    case storage::RunStatus::Interrupted: ++report.interrupted; break;
+    default: ++report.failed;
+  }
+}
+
+// Trains a trial whose run row exists (new, or reopened by resume) and records how it ended.
+TrainOutcome train_run(storage::Store& store, std::int64_t run_id, const experiment::Trial& resolved,
+                       TrialPlugins& plugins, const std::vector<ResolvedReference>& references,
+                       const RunOptions& options, bool resume, const std::string& label) {
+  TrainerOptions trainer_options;
+  trainer_options.train = resolved.tables.at("train");
+  trainer_options.schedule = resolved.plugins.at("scheduler").params;
+  trainer_options.seed = resolved.seed;
+  // Absolute, so the artifacts recorded in the store stay valid from any working folder.
+  trainer_options.run_dir = run_folder(options.store_path, run_id);
+  trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
+  trainer_options.feature_identity = feature_identity(resolved, plugins);
+  trainer_options.display_name = fmt::format("run {}", run_id);
+  trainer_options.show_progress = options.show_progress;
+  trainer_options.resume = resume;
+
+  TrainOutcome outcome;
+  {
+    RunRecorder recorder(store, run_id);
+    for (const auto& reference : references) recorder.add_artifact(referenced_checkpoint(reference));
+    outcome = train_trial(plugins, trainer_options, recorder);
+  }
+  store.finish_run(run_id, outcome.status, outcome.error);
+  switch (outcome.status) {
+    case storage::RunStatus::Completed:
+      log::info("{}: run {} completed:{}", label, run_id, summary_line(outcome.summary));
+      break;
+    case storage::RunStatus::Interrupted:
+      log::warn("{}: run {} interrupted", label, run_id);
+      break;
+    default:
+      log::error("{}: run {} failed: {}", label, run_id, outcome.error);
+  }
+  return outcome;
+}
+
+std::optional<storage::Store> open_for_writing(const std::filesystem::path& store_path) {
+  std::optional<storage::Store> store = storage::Store::open(store_path);
+  for (const auto id : store->recover_stale_runs()) {
+    log::warn("run {} was still recorded as running, but its process is gone: recorded as interrupted", id);
+  }
+  return store;
+}
+
+}  // namespace
+
+std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id) {
+  return std::filesystem::absolute(runs_folder(store_path)) / std::to_string(run_id);
+}
+
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options) {
   install_interrupt_handler();
@@ -145,49 +208,46 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     check_trial(plugins, trial.tables.at("train"));
     check_warmup_keys(trial.plugins.at("scheduler").params);
 
-    if (!store) {
-      store = storage::Store::open(options.store_path);
-      for (const auto id : store->recover_stale_runs()) {
-        log::warn("run {} was still recorded as running, but its process is gone: recorded as interrupted", id);
-      }
-    }
+    if (!store) store = open_for_writing(options.store_path);
     const std::int64_t run_id = store->begin_run(describe_run(experiment, trial, plugins));
     report.run_ids.push_back(run_id);
     log::info("{}: run {} started", label, run_id);
-
-    TrainerOptions trainer_options;
-    trainer_options.train = trial.tables.at("train");
-    trainer_options.schedule = trial.plugins.at("scheduler").params;
-    trainer_options.seed = trial.seed;
-    // Absolute, so the artifacts recorded in the store stay valid from any working folder.
-    trainer_options.run_dir = std::filesystem::absolute(runs_folder(options.store_path)) / std::to_string(run_id);
-    trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
-    trainer_options.feature_identity = feature_identity(resolved, plugins);
-    trainer_options.display_name = fmt::format("run {}", run_id);
-    trainer_options.show_progress = options.show_progress;
-
-    TrainOutcome outcome;
-    {
-      RunRecorder recorder(*store, run_id);
-      for (const auto& reference : references) recorder.add_artifact(referenced_checkpoint(reference));
-      outcome = train_trial(plugins, trainer_options, recorder);
-    }
-    store->finish_run(run_id, outcome.status, outcome.error);
-    switch (outcome.status) {
-      case storage::RunStatus::Completed:
-        ++report.completed;
-        log::info("{}: run {} completed:{}", label, run_id, summary_line(outcome.summary));
-        break;
-      case storage::RunStatus::Interrupted:
-        ++report.interrupted;
-        log::warn("{}: run {} interrupted", label, run_id);
-        break;
-      default:
-        ++report.failed;
-        log::error("{}: run {} failed: {}", label, run_id, outcome.error);
-    }
+    count(report, train_run(*store, run_id, resolved, plugins, references, options, /*resume=*/false, label).status);
   }
   return report;
+}
+
+storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registry, const RunOptions& options) {
+  install_interrupt_handler();
+  if (!std::filesystem::exists(options.store_path)) {
+    throw InputError(fmt::format("no store at {} (--db?)", options.store_path.string()));
+  }
+  auto store = open_for_writing(options.store_path);
+  const auto run = store->get_run(run_id);
+  if (!run) throw InputError(fmt::format("no run {} in {}", run_id, options.store_path.string()));
+  const auto status = run->summary.status;
+  if (status == storage::RunStatus::Completed || status == storage::RunStatus::Running) {
+    throw InputError(fmt::format("run {} is {}: only an interrupted or failed run can be resumed", run_id,
+                                 storage::status_name(status)));
+  }
+  const auto state_file = training_state_path(run_folder(options.store_path, run_id));
+  if (!std::filesystem::exists(state_file)) {
+    throw InputError(fmt::format("run {} has no training state ({}): it stopped before finishing an epoch, or an "
+                                 "older graft made it; run its trial again with `graft run`",
+                                 run_id, state_file.string()));
+  }
+  // The trial exactly as the run recorded it: its canonical config resolves to one trial.
+  const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
+  const auto experiment = experiment::resolve(file, make_catalog(registry));
+  experiment::Trial trial = experiment.trials.at(0);
+  const std::string label = fmt::format("{} {}", run->summary.experiment, run->summary.trial);
+  const auto references = resolve_run_references(trial, options.store_path, {});
+  TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path), options.default_threads);
+  check_trial(plugins, trial.tables.at("train"));
+
+  store->reopen_run(run_id, training_state_step(state_file), host_name(), static_cast<std::int64_t>(getpid()));
+  log::info("{}: run {} resumed", label, run_id);
+  return train_run(*store, run_id, trial, plugins, references, options, /*resume=*/true, label).status;
 }
 
 }  // namespace graft::engine

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "experiment.hpp"
+#include "graft/storage/store.hpp"
 
 namespace graft::host {
 class Registry;
@@ -52,5 +53,14 @@ std::filesystem::path cache_folder(const std::filesystem::path& store_path);
 // there leaves no row; the store itself is created only once the first trial is ready to train.
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options);
+
+// <store stem>-runs/<id>, absolute: where a run's checkpoints and training state are.
+std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id);
+
+// `graft resume RUN`: an interrupted or failed run goes on from the training state of its last
+// completed epoch, in the same run (what it recorded after that epoch is replaced); on CPU it
+// ends with the metrics an uninterrupted run would have. InputError when the run cannot be
+// resumed (unknown, completed, still running, no training state).
+storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registry, const RunOptions& options);
 
 }  // namespace graft::engine

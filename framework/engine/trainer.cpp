@@ -12,6 +12,7 @@
 #include "backbone.hpp"
 #include "batch_loader.hpp"
 #include "checkpoint.hpp"
+#include "training_state.hpp"
 #include "early_stopping.hpp"
 #include "classification_metrics.hpp"
 #include "evaluation.hpp"
@@ -85,17 +86,29 @@ class TrialTrainer {
     ProgressReporter progress(options_.display_name, epochs_, steps_per_epoch_, options_.show_progress);
     TrainOutcome outcome;
     try {
-      for (std::int64_t epoch = 0; epoch < epochs_; ++epoch) {
+      std::int64_t first_epoch = 0;
+      bool stopped_early = false;
+      if (options_.resume) {
+        const auto state = restore(optimizer);
+        first_epoch = state.epochs_done;
+        stopped_early = state.stopped_early;
+        log::info("{}: resuming after epoch {} (step {})", options_.display_name, first_epoch, step_);
+      }
+      for (std::int64_t epoch = first_epoch; epoch < epochs_ && !stopped_early; ++epoch) {
         progress.begin_epoch(epoch);
         train_epoch(epoch, optimizer, schedule, progress);
         const auto measured = end_epoch(epoch);
-        progress.end_epoch(epoch_summary(measured));
         if (auto reason = early_stopping_.update(epoch, measured)) {
           log::info("{}: {}", options_.display_name, *reason);
           recorder_.record("early_stopping.epoch", static_cast<double>(epoch), step_, epoch);
           outcome.error = std::move(*reason);  // the note of a completed run: why it ended early
-          break;
+          stopped_early = true;
         }
+        recorder_.flush();
+        // After the epoch's rows are in the store: a resume redoes what came after this.
+        save_training_state(training_state_path(options_.run_dir), snapshot(epoch + 1, stopped_early),
+                            plugins_.model->module(), optimizer.optimizer());
+        progress.end_epoch(epoch_summary(measured));
       }
       if (!test_every_epoch_) test_best_checkpoint();
     } catch (const Interrupted& stop) {
@@ -207,8 +220,34 @@ class TrialTrainer {
       }
     }
     save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file("last"));
-    recorder_.flush();
     return measured;
+  }
+
+  TrainingState snapshot(std::int64_t epochs_done, bool stopped_early) const {
+    TrainingState state;
+    state.epochs_done = epochs_done;
+    state.step = step_;
+    state.skipped_batches = skipped_batches_;
+    state.metric_history = metric_history_;
+    state.best_monitored = best_monitored_;
+    state.best_epoch = best_epoch_;
+    state.best_measured = best_measured_;
+    state.early_stopping = early_stopping_.state();
+    state.stopped_early = stopped_early;
+    return state;
+  }
+
+  TrainingState restore(ScaledOptimizer& optimizer) {
+    auto state = load_training_state(training_state_path(options_.run_dir), plugins_.model->module(),
+                                     optimizer.optimizer());
+    step_ = state.step;
+    skipped_batches_ = state.skipped_batches;
+    metric_history_ = state.metric_history;
+    best_monitored_ = state.best_monitored;
+    best_epoch_ = state.best_epoch;
+    best_measured_ = state.best_measured;
+    early_stopping_.restore(state.early_stopping);
+    return state;
   }
 
   // The test split, measured once with the weights the monitored metric chose.

@@ -26,6 +26,7 @@ struct TrainerOptions {
   std::string feature_identity;     // what cached features depend on besides split, preprocessing, weights
   std::string display_name;         // for progress lines
   bool show_progress = true;
+  bool resume = false;              // go on from run_dir's training state (graft resume)
 };
 
 struct TrainOutcome {

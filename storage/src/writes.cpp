@@ -140,4 +140,14 @@ std::vector<std::int64_t> Store::recover_stale_runs() {
   return recovered;
 }
 
+void Store::reopen_run(std::int64_t run_id, std::int64_t step, const std::string& host, std::int64_t pid) {
+  impl_->write(fmt::format("reopen run {}", run_id), [&](Database& db) {
+    touch_run(db, run_id, unix_now(), impl_->path);
+    Statement(db, "UPDATE runs SET status = ?, ended_at = NULL, error = NULL, host = ?, pid = ? WHERE id = ?")
+        .bind_all(status_name(RunStatus::Running), host, pid, run_id)
+        .run();
+    Statement(db, "DELETE FROM metrics WHERE run_id = ? AND (step > ? OR epoch IS NULL)").bind_all(run_id, step).run();
+  });
+}
+
 }  // namespace graft::storage

@@ -6,6 +6,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "experiment_files.hpp"
@@ -17,17 +21,37 @@ using namespace graft;
 
 namespace {
 
-// Starts a long `graft run FILE` in `folder` (store folder/graft.db); returns its pid.
-pid_t start_long_run(const std::filesystem::path& folder, const std::filesystem::path& file) {
+// Starts `graft run FILE --set SETTING...` in `folder` (store folder/graft.db); returns its pid.
+pid_t start_run(const std::filesystem::path& folder, const std::filesystem::path& file,
+                const std::vector<std::string>& settings) {
+  std::vector<std::string> args{GRAFT_EXECUTABLE, "--db", "graft.db", "run", file.string(), "--no-progress"};
+  for (const auto& setting : settings) args.insert(args.end(), {"--set", setting});
   const pid_t pid = fork();
   if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     if (chdir(folder.c_str()) != 0) _exit(127);
     if (!std::freopen("run.log", "w", stderr) || !std::freopen("/dev/null", "w", stdout)) _exit(127);
-    execl(GRAFT_EXECUTABLE, GRAFT_EXECUTABLE, "--db", "graft.db", "run", file.c_str(), "--no-progress", "--set",
-          "train.epochs=100000", static_cast<char*>(nullptr));
+    execv(GRAFT_EXECUTABLE, argv.data());
     _exit(127);
   }
   return pid;
+}
+
+pid_t start_long_run(const std::filesystem::path& folder, const std::filesystem::path& file) {
+  return start_run(folder, file, {"train.epochs=100000"});
+}
+
+// Every metric row of run 1 but its time: what an interrupted and resumed run must reproduce.
+std::map<std::string, double> metric_rows(const std::filesystem::path& db) {
+  const auto store = storage::Store::open(db, storage::Store::Access::ReadOnly);
+  std::map<std::string, double> rows;
+  for (const auto& row : store.query("SELECT key, step, epoch, value FROM metrics WHERE run_id = 1").rows) {
+    rows[std::get<std::string>(row[0]) + "@" + storage::to_text(row[1]) + "/" + storage::to_text(row[2])] =
+        std::get<double>(row[3]);
+  }
+  return rows;
 }
 
 // True once the store shows that the run has finished at least one epoch.
@@ -113,6 +137,13 @@ TEST_CASE("a run killed with SIGKILL leaves an intact store, reads as interrupte
   CHECK(store.query("SELECT status FROM runs WHERE id = 1").rows.at(0).at(0) ==
         storage::Value{std::string("interrupted")});
   CHECK(store.list_runs({std::nullopt, storage::RunStatus::Completed}).size() == 1);
+
+  // A damaged training state is bad input for `graft resume`, and leaves the run as it was.
+  std::ofstream(folder / "graft-runs" / "1" / "state.pt", std::ios::trunc) << "not a training state";
+  const auto damaged = graft::testing::run_graft(folder.path(), {"resume", "1"});
+  CHECK(damaged.status == 2);
+  CHECK_THAT(damaged.err, Catch::Contains("cannot read the training state") && Catch::Contains("state.pt"));
+  CHECK(store.get_run(1)->summary.status == storage::RunStatus::Interrupted);
 }
 
 TEST_CASE("the store is chosen by the --db option or GRAFT_DB") {
@@ -125,4 +156,51 @@ TEST_CASE("the store is chosen by the --db option or GRAFT_DB") {
   CHECK(std::filesystem::exists(folder / "env.db"));
   CHECK(std::filesystem::exists(folder / "flag.db"));
   CHECK_FALSE(std::filesystem::exists(folder / "graft.db"));
+}
+
+TEST_CASE("graft resume continues a run killed mid-epoch to exactly the metrics of an uninterrupted run") {
+  // Batches of 2 and dropout: many optimizer steps per epoch, and random numbers drawn in each.
+  const std::vector<std::string> settings{"train.batch_size=2", "train.epochs=12"};
+  graft::testing::TempFolder reference("cli-resume-reference");
+  const auto reference_file = graft::testing::write_tiny_experiment(reference.path());
+  const auto uninterrupted =
+      graft::testing::run_graft(reference.path(), {"run", reference_file.string(), "--no-progress", "--set",
+                                                   settings[0], "--set", settings[1]});
+  INFO(uninterrupted.err);
+  REQUIRE(uninterrupted.status == 0);
+
+  graft::testing::TempFolder folder("cli-resume");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  const pid_t pid = start_run(folder.path(), file, settings);
+  REQUIRE(wait_for_an_epoch(folder / "graft.db"));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));  // killed before it could finish its 12 epochs
+
+  const auto early = graft::testing::run_graft(folder.path(), {"resume", "7"});
+  CHECK(early.status == 2);
+  CHECK_THAT(early.err, Catch::Contains("no run 7"));
+
+  const auto resumed = graft::testing::run_graft(folder.path(), {"resume", "1", "--no-progress"});
+  INFO(resumed.err);
+  REQUIRE(resumed.status == 0);
+  CHECK_THAT(resumed.err, Catch::Contains("resuming after epoch"));
+  const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
+  const auto runs = store.list_runs();
+  REQUIRE(runs.size() == 1);  // the same run, not a new one
+  CHECK(runs[0].status == storage::RunStatus::Completed);
+
+  const auto expected = metric_rows(reference / "graft.db");
+  const auto got = metric_rows(folder / "graft.db");
+  CHECK(got.size() == expected.size());
+  for (const auto& [key, value] : expected) {
+    INFO(key);
+    REQUIRE(got.count(key) == 1);
+    CHECK(got.at(key) == value);  // exactly
+  }
+
+  const auto again = graft::testing::run_graft(folder.path(), {"resume", "1"});
+  CHECK(again.status == 2);
+  CHECK_THAT(again.err, Catch::Contains("run 1 is completed: only an interrupted or failed run can be resumed"));
 }

@@ -9,6 +9,7 @@
 #include "checkpoint.hpp"
 #include "conversion.hpp"
 #include "engine_schema.hpp"
+#include "experiment_loader.hpp"
 #include "experiment.hpp"
 #include "graft/errors.hpp"
 #include "graft/storage/store.hpp"
@@ -16,16 +17,6 @@
 
 namespace graft::cli {
 namespace {
-
-host::Registry load_registry(const std::vector<std::string>& plugin_paths,
-                             const std::vector<std::filesystem::path>& more = {}) {
-  auto search_path = host::default_search_path();
-  search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
-  search_path.insert(search_path.end(), more.begin(), more.end());
-  host::Registry registry;
-  registry.scan(search_path);
-  return registry;
-}
 
 std::vector<std::string> classes_of(const std::vector<storage::ParamRow>& params) {
   for (const auto& param : params) {
@@ -84,10 +75,7 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
     throw InputError(fmt::format("run {} has no '{}' checkpoint (status {}); try --checkpoint last", run_id, which,
                                  storage::status_name(run->summary.status)));
   }
-  // The plugin folders the run loaded its plugins from, in case they are not on the search path.
-  std::vector<std::filesystem::path> run_plugin_dirs;
-  for (const auto& plugin : run->plugins) run_plugin_dirs.push_back(std::filesystem::path(plugin.path).parent_path());
-  auto registry = load_registry(plugin_paths, run_plugin_dirs);
+  auto registry = registry_for_run(store_path, run_id, plugin_paths);
 
   const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
   const auto resolved = experiment::resolve(file, engine::make_catalog(registry));
@@ -113,7 +101,10 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
 
 Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std::string>& settings,
                                 const std::string& weights, const std::vector<std::string>& plugin_paths) {
-  auto registry = load_registry(plugin_paths);
+  auto search_path = host::default_search_path();
+  search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
+  host::Registry registry;
+  registry.scan(search_path);
   const auto& description = registry.get(PluginKind::Model, plugin);
   Params params = Params::defaults(description.schema);
   for (const auto& setting : settings) {

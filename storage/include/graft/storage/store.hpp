@@ -175,6 +175,10 @@ class Store {
   // are read as `interrupted` by every read; this records them so (ended at their last
   // heartbeat). Returns their ids. `graft run` calls it when it opens the store.
   std::vector<std::int64_t> recover_stale_runs();
+  // `graft resume`: the run is `running` again (in this process), and what it recorded after
+  // optimizer step `step` (the end of the epoch it resumes from), its summary rows (no epoch)
+  // included, is deleted: the resumed run records it anew.
+  void reopen_run(std::int64_t run_id, std::int64_t step, const std::string& host, std::int64_t pid);
 
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
   // Throws FilterError for a filter or sort that does not parse, before reading anything.
