@@ -17,27 +17,31 @@ LoadedExperiment load_experiment(const ExperimentArguments& arguments) {
   const auto file = experiment::ExperimentFile::load(arguments.file, std::move(overrides));
 
   LoadedExperiment loaded;
-  auto search_path = host::default_search_path();
-  search_path.insert(search_path.end(), arguments.plugin_paths.begin(), arguments.plugin_paths.end());
-  for (const auto& path : file.plugin_paths()) search_path.push_back(path);
-  loaded.registry.scan(search_path);
+  loaded.registry = load_registry(arguments.plugin_paths, file.plugin_paths());
   loaded.experiment = experiment::resolve(file, engine::make_catalog(loaded.registry));
   return loaded;
 }
 
-host::Registry registry_for_run(const std::filesystem::path& store_path, std::int64_t run_id,
-                                const std::vector<std::string>& plugin_paths) {
+host::Registry load_registry(const std::vector<std::string>& plugin_paths,
+                             const std::vector<std::filesystem::path>& more) {
   auto search_path = host::default_search_path();
   search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
-  if (std::filesystem::exists(store_path)) {
-    const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
-    if (const auto run = store.get_run(run_id)) {
-      for (const auto& plugin : run->plugins) search_path.push_back(std::filesystem::path(plugin.path).parent_path());
-    }
-  }
+  search_path.insert(search_path.end(), more.begin(), more.end());
   host::Registry registry;
   registry.scan(search_path);
   return registry;
+}
+
+host::Registry registry_for_run(const std::filesystem::path& store_path, std::int64_t run_id,
+                                const std::vector<std::string>& plugin_paths) {
+  std::vector<std::filesystem::path> run_folders;
+  if (std::filesystem::exists(store_path)) {
+    const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
+    if (const auto run = store.get_run(run_id)) {
+      for (const auto& plugin : run->plugins) run_folders.push_back(std::filesystem::path(plugin.path).parent_path());
+    }
+  }
+  return load_registry(plugin_paths, run_folders);
 }
 
 }  // namespace graft::cli

@@ -28,6 +28,11 @@ struct LoadedExperiment {
 // Throws ConfigError (one positioned line) or InputError: nothing has run or been written.
 LoadedExperiment load_experiment(const ExperimentArguments& arguments);
 
+// The plugins of the default search path (built-in folder, GRAFT_PLUGIN_PATH), `plugin_paths`
+// (--plugin-path) and `more` folders.
+host::Registry load_registry(const std::vector<std::string>& plugin_paths,
+                             const std::vector<std::filesystem::path>& more = {});
+
 // The plugins of the default search path, `plugin_paths` (--plugin-path) and `run_id`'s own
 // plugin folders as the store recorded them (for commands that rebuild a recorded run).
 host::Registry registry_for_run(const std::filesystem::path& store_path, std::int64_t run_id,

@@ -7,6 +7,10 @@
 
 namespace graft::engine {
 
+bool lower_is_better(const std::string& metric) {
+  return metric.size() >= 4 && metric.compare(metric.size() - 4, 4, "loss") == 0;
+}
+
 ClassificationMetrics::ClassificationMetrics(std::size_t num_classes)
     : num_classes_(num_classes), confusion_(num_classes * num_classes, 0) {}
 

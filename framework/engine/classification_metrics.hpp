@@ -32,4 +32,8 @@ class ClassificationMetrics {
   double loss_sum_ = 0;
 };
 
+// Whether lower values of a metric key are better: losses ("val.loss", "train.loss"); accuracy and
+// F1 improve upward. The one rule the best checkpoint, early stopping and `run:NAME` share.
+bool lower_is_better(const std::string& metric);
+
 }  // namespace graft::engine

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "classification_metrics.hpp"
 #include "graft/errors.hpp"
 
 namespace graft::engine {
@@ -13,8 +14,7 @@ EarlyStoppingOptions EarlyStoppingOptions::from(const Params& train) {
   options.patience = train.get_int("early_stopping_patience");
   options.min_delta = train.get_float("early_stopping_min_delta");
   const std::string& mode = train.get_string("early_stopping_mode");
-  const bool loss = options.monitor.size() >= 4 && options.monitor.compare(options.monitor.size() - 4, 4, "loss") == 0;
-  options.lower_is_better = mode == "min" || (mode == "auto" && loss);
+  options.lower_is_better = mode == "min" || (mode == "auto" && engine::lower_is_better(options.monitor));
   return options;
 }
 

@@ -33,11 +33,6 @@ storage::Value to_store_value(const ParamValue& value) {
   return to_toml(value);
 }
 
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof(buffer) - 1) == 0 ? std::string(buffer) : std::string("unknown");
-}
-
 storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
                              const TrialPlugins& plugins) {
   storage::NewRun run;
@@ -51,7 +46,7 @@ storage::NewRun describe_run(const experiment::Experiment& experiment, const exp
   // The class names in label order, for `graft predict --run` (the dataset may be gone by then).
   run.params.push_back(storage::ParamRow{"task.classes", to_toml(ParamValue(plugins.task.class_names))});
   run.plugins = plugins.records;
-  run.host = host_name();
+  run.host = storage::this_host();
   run.pid = static_cast<std::int64_t>(getpid());
   return run;
 }
@@ -245,7 +240,7 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
   TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path), options.default_threads);
   check_trial(plugins, trial.tables.at("train"));
 
-  store->reopen_run(run_id, training_state_step(state_file), host_name(), static_cast<std::int64_t>(getpid()));
+  store->reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
   log::info("{}: run {} resumed", label, run_id);
   return train_run(*store, run_id, trial, plugins, references, options, /*resume=*/true, label).status;
 }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "classification_metrics.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 
@@ -15,10 +16,6 @@ namespace graft::engine {
 namespace {
 
 constexpr std::string_view kPrefix = "run:";
-
-bool lower_is_better(const std::string& metric) {
-  return metric.size() >= 4 && metric.compare(metric.size() - 4, 4, "loss") == 0;
-}
 
 // Experiment files in `folder` that declare [experiment] name = "NAME", for the error's hint.
 std::vector<std::filesystem::path> files_declaring(const std::string& name, const std::filesystem::path& folder) {

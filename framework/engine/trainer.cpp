@@ -46,8 +46,7 @@ enum class ForwardPath {
 // The monitored metric improves upward, except losses.
 bool improves(const std::string& monitor, double candidate, const std::optional<double>& best) {
   if (!best) return true;
-  const bool lower_is_better = monitor.size() >= 4 && monitor.compare(monitor.size() - 4, 4, "loss") == 0;
-  return lower_is_better ? candidate < *best : candidate > *best;
+  return lower_is_better(monitor) ? candidate < *best : candidate > *best;
 }
 
 storage::ArtifactRow describe_file(const std::string& name, const std::filesystem::path& path) {
@@ -271,7 +270,7 @@ class TrialTrainer {
     auto& model = *plugins_.model;
     model.module().eval();
     std::map<std::string, double> values;
-    if (can_cache(Mode::Eval)) {
+    if (backbone_frozen(model) && cacheable(Mode::Eval)) {
       const auto& cached = cached_features(split, Mode::Eval);
       CachedBatches batches(cached, example_order(plugins_.dataset->size(split), std::nullopt),
                             Batching{static_cast<std::size_t>(train_.get_int("eval_batch_size")), false});
@@ -287,12 +286,12 @@ class TrialTrainer {
 
   ForwardPath training_path() {
     if (!backbone_frozen(*plugins_.model)) return ForwardPath::Full;
-    return can_cache(Mode::Train) ? ForwardPath::CachedFeatures : ForwardPath::FrozenBackbone;
+    return cacheable(Mode::Train) ? ForwardPath::CachedFeatures : ForwardPath::FrozenBackbone;
   }
 
-  bool can_cache(Mode mode) {
-    return use_feature_cache_ && !plugins_.model->preprocessing_key(mode).empty() &&
-           backbone_frozen(*plugins_.model);
+  // Features of a frozen backbone may be cached: enabled, and the model's collate is deterministic.
+  bool cacheable(Mode mode) const {
+    return use_feature_cache_ && !plugins_.model->preprocessing_key(mode).empty();
   }
 
   at::Tensor training_logits(ForwardPath path, const Batch& batch) {

@@ -18,7 +18,6 @@ inline constexpr const char* kStaleRunError = "stopped without recording its end
 // Why the run is no longer running, or nullopt when it may still be.
 std::optional<std::string> stale_reason(const RunSummary& run, double now);
 
-std::string this_host();
 double unix_now();
 
 }  // namespace graft::storage

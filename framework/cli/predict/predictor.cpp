@@ -101,10 +101,7 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
 
 Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std::string>& settings,
                                 const std::string& weights, const std::vector<std::string>& plugin_paths) {
-  auto search_path = host::default_search_path();
-  search_path.insert(search_path.end(), plugin_paths.begin(), plugin_paths.end());
-  host::Registry registry;
-  registry.scan(search_path);
+  auto registry = load_registry(plugin_paths);
   const auto& description = registry.get(PluginKind::Model, plugin);
   Params params = Params::defaults(description.schema);
   for (const auto& setting : settings) {

@@ -48,6 +48,9 @@ const char* status_name(RunStatus status);                     // "completed", .
 std::optional<RunStatus> parse_status(const std::string& name);
 std::vector<RunStatus> all_statuses();                         // in lifecycle order, queued first
 
+// This machine's name as runs record it (`host`), and as liveness checks compare it.
+std::string this_host();
+
 struct ParamRow {
   std::string key;  // dotted: "train.lr", "model.plugin"
   Value value;
