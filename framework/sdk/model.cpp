@@ -1,8 +1,11 @@
 #include "graft/model.hpp"
+#include "graft/text_model.hpp"
 
 namespace graft {
 
 Model::~Model() = default;
+
+TextModel::~TextModel() = default;
 
 at::Tensor Model::forward(const Batch& batch) { return head(features(batch)); }
 
