@@ -1,7 +1,7 @@
 // `graft compare RUN RUN...`: what differs between runs (their params) and how that turned out
 // (their final metrics), side by side. Params equal in every run are hidden and counted.
 // `graft compare --experiment NAME [--group-by KEY,KEY] [--metric M]...`: the experiment's
-// completed runs grouped by params, with mean ± std, min, max and n of each metric
+// completed training runs (not `graft lr-find` runs) grouped by params, with mean ± std, min, max and n of each metric
 // (grouped_comparison.hpp).
 #include <iostream>
 #include <map>
@@ -98,6 +98,7 @@ void print_json(const std::vector<RunDetails>& runs, const Rows& differing, cons
     out["runs"].push_back({{"id", run.summary.id},
                            {"experiment", run.summary.experiment},
                            {"trial", run.summary.trial},
+                           {"kind", storage::kind_name(run.summary.kind)},
                            {"status", storage::status_name(run.summary.status)}});
   }
   for (const auto& [key, row] : differing) out["differing_params"][key] = row_json(row);
@@ -107,6 +108,14 @@ void print_json(const std::vector<RunDetails>& runs, const Rows& differing, cons
 }
 
 void print_tables(const std::vector<RunDetails>& runs, const Rows& differing, const Rows& equal, const Rows& metrics) {
+  // An lr_find run's metrics (lr_find.*) are not a training result: say which runs are which.
+  std::string other_kinds;
+  for (const auto& run : runs) {
+    if (run.summary.kind == storage::RunKind::Train) continue;
+    other_kinds += fmt::format("{}run {} is an {} run", other_kinds.empty() ? "" : ", ", run.summary.id,
+                               storage::kind_name(run.summary.kind));
+  }
+  if (!other_kinds.empty()) std::cout << "note: " << other_kinds << " (graft lr-find), not a training run\n\n";
   if (differing.empty()) {
     std::cout << fmt::format("params: all {} equal\n", equal.size());
   } else {

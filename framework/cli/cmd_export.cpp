@@ -1,5 +1,6 @@
-// `graft export --experiment NAME (--csv|--json)`: one row per run (every status), with the run's
-// attributes, every param and every final metric: for spreadsheets, pandas and R.
+// `graft export --experiment NAME (--csv|--json)`: one row per run (every status and kind: the
+// `kind` column tells `graft lr-find` runs from training runs), with the run's attributes, every
+// param and every final metric: for spreadsheets, pandas and R.
 #include <iostream>
 #include <memory>
 #include <set>
@@ -43,7 +44,7 @@ void print_csv_rows(const std::vector<RunDetails>& runs) {
     for (const auto& param : run.params) param_keys.insert(param.key);
     for (const auto& metric : run.final_metrics) metric_keys.insert(metric.key);
   }
-  Table table{{"id", "experiment", "trial", "status", "seed", "started_at", "ended_at", "duration_s"}, {}};
+  Table table{{"id", "experiment", "trial", "kind", "status", "seed", "started_at", "ended_at", "duration_s"}, {}};
   for (const auto& key : param_keys) table.columns.push_back("params." + key);
   for (const auto& key : metric_keys) table.columns.push_back("metrics." + key);
   const auto exact = [](const std::optional<double>& number) {
@@ -51,7 +52,8 @@ void print_csv_rows(const std::vector<RunDetails>& runs) {
   };
   for (const auto& run : runs) {
     const auto& s = run.summary;
-    std::vector<std::string> row = {std::to_string(s.id), s.experiment, s.trial, storage::status_name(s.status),
+    std::vector<std::string> row = {std::to_string(s.id), s.experiment, s.trial, storage::kind_name(s.kind),
+                                    storage::status_name(s.status),
                                     std::to_string(s.seed), exact(s.started_at), exact(s.ended_at),
                                     exact(duration_of(s))};
     for (const auto& key : param_keys) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "batch_loader.hpp"
 #include "command.hpp"
 #include "experiment_loader.hpp"
 #include "graft/errors.hpp"
@@ -30,13 +31,9 @@ struct LrCurveArguments {
   bool csv = false;
 };
 
-// As the trainer counts them: full batches only when drop_last, at least one step.
 std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial, const Dataset& dataset) {
   if (arguments.steps_per_epoch > 0) return arguments.steps_per_epoch;
-  const auto& train = trial.tables.at("train");
-  const auto size = static_cast<std::int64_t>(dataset.size(Split::Train));
-  const auto batch = train.get_int("batch_size");
-  return std::max<std::int64_t>(1, train.get_bool("drop_last") ? size / batch : (size + batch - 1) / batch);
+  return engine::optimizer_steps_per_epoch(trial.tables.at("train"), dataset.size(Split::Train));
 }
 
 // A group trains when any of its parameters gets a gradient.

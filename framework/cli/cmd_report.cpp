@@ -1,5 +1,6 @@
 // `graft report --experiment NAME --out FILE.html`: one self-contained HTML page (report/) with
-// the grouped comparison, learning curves, LR schedules and the params that differ.
+// the grouped comparison, learning curves, LR schedules and the params that differ (training
+// runs), and the LR range tests of `graft lr-find` (lr_find runs) with their suggestions.
 #include <fstream>
 #include <iostream>
 #include <memory>

@@ -1,5 +1,5 @@
 // `graft runs`: one line per run of the results store, newest last, with the final accuracies
-// people look at first. --filter, --sort and --limit choose and order them (grammar:
+// people look at first (and the run's kind when the listing holds `graft lr-find` runs). --filter, --sort and --limit choose and order them (grammar:
 // docs/querying.md; compiled to bound SQL by the store).
 #include <algorithm>
 #include <iostream>
@@ -79,8 +79,17 @@ void print_json(const std::vector<RunSummary>& runs, const FinalValues& values) 
   std::cout << out.dump(2) << '\n';
 }
 
+// Listings that hold runs of another kind than training (`graft lr-find`) get a `kind` column
+// after the trial; listings of training runs only keep the columns they always had.
+bool mixed_kinds(const std::vector<RunSummary>& runs) {
+  return std::any_of(runs.begin(), runs.end(),
+                     [](const RunSummary& run) { return run.kind != storage::RunKind::Train; });
+}
+
 void print_csv_rows(const std::vector<RunSummary>& runs, const FinalValues& values) {
+  const bool kinds = mixed_kinds(runs);
   Table table{{"id", "experiment", "trial", "status", "seed", "started_at", "ended_at", "duration_s"}, {}};
+  if (kinds) table.columns.insert(table.columns.begin() + 3, "kind");
   table.columns.insert(table.columns.end(), kShownMetrics.begin(), kShownMetrics.end());
   const auto exact = [](const std::optional<double>& number) {
     return number ? storage::to_text(storage::Value(*number)) : std::string();
@@ -89,6 +98,7 @@ void print_csv_rows(const std::vector<RunSummary>& runs, const FinalValues& valu
     std::vector<std::string> row = {std::to_string(run.id),  run.experiment,          run.trial,
                                     storage::status_name(run.status), std::to_string(run.seed),
                                     exact(run.started_at),   exact(run.ended_at),     exact(duration_of(run))};
+    if (kinds) row.insert(row.begin() + 3, storage::kind_name(run.kind));
     for (const auto& key : kShownMetrics) row.push_back(exact(final_value(values, run.id, key)));
     table.rows.push_back(std::move(row));
   }
@@ -96,13 +106,16 @@ void print_csv_rows(const std::vector<RunSummary>& runs, const FinalValues& valu
 }
 
 void print_people_table(const std::vector<RunSummary>& runs, const FinalValues& values) {
+  const bool kinds = mixed_kinds(runs);
   Table table{{"id", "experiment", "trial", "status", "seed", "started", "duration"}, {}};
+  if (kinds) table.columns.insert(table.columns.begin() + 3, "kind");
   table.columns.insert(table.columns.end(), kShownMetrics.begin(), kShownMetrics.end());
   for (const RunSummary& run : runs) {
     const auto duration = duration_of(run);
     std::vector<std::string> row = {std::to_string(run.id), run.experiment, run.trial,
                                     storage::status_name(run.status), std::to_string(run.seed),
                                     format_time(run.started_at), duration ? format_duration(*duration) : ""};
+    if (kinds) row.insert(row.begin() + 3, storage::kind_name(run.kind));
     for (const auto& key : kShownMetrics) {
       const auto value = final_value(values, run.id, key);
       row.push_back(value ? format_number(*value) : "");

@@ -47,6 +47,7 @@ void print_header(const RunDetails& run) {
       {"run", std::to_string(summary.id)},
       {"experiment", summary.experiment},
       {"trial", summary.trial},
+      {"kind", storage::kind_name(summary.kind)},
       {"status", storage::status_name(summary.status)},
       {"seed", std::to_string(summary.seed)},
       {"host", fmt::format("{} (pid {})", summary.host, summary.pid)},

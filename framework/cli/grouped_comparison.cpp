@@ -100,12 +100,22 @@ std::vector<RunDetails> completed_runs(const storage::Store& store, const std::s
   filter.experiment = experiment;
   filter.status = storage::RunStatus::Completed;
   std::vector<RunDetails> runs;
+  std::size_t other_kinds = 0;
   for (const auto& summary : store.list_runs(filter)) {
+    // An LR range test trains for a few steps at ever larger rates: its metrics are no result
+    // to compare with training runs.
+    if (summary.kind != storage::RunKind::Train) {
+      ++other_kinds;
+      continue;
+    }
     if (auto run = store.get_run(summary.id)) runs.push_back(std::move(*run));
   }
   if (runs.empty()) {
-    throw InputError(fmt::format("experiment '{}' has no completed run yet in {} (see `graft runs --experiment {}`)",
-                                 experiment, store.path().string(), experiment));
+    throw InputError(fmt::format("experiment '{}' has no completed {}run yet in {}{} (see `graft runs --experiment {}`)",
+                                 experiment, other_kinds ? "training " : "", store.path().string(),
+                                 other_kinds ? fmt::format(", only {} lr_find run(s), which are not compared", other_kinds)
+                                             : "",
+                                 experiment));
   }
   return runs;
 }

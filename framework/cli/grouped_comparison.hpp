@@ -1,7 +1,7 @@
 #pragma once
 // Runs of one experiment grouped by the values of some params (the sweep axes, typically), with
 // mean, sample standard deviation, min and max of metrics over each group's repeats. Shared by
-// `graft compare --experiment` and `graft report`. Only completed runs count: a failed or
+// `graft compare --experiment` and `graft report`. Only completed training runs count: a failed or
 // interrupted run's metrics would drag a group's mean toward where it stopped.
 #include <cstdint>
 #include <map>
@@ -43,8 +43,8 @@ struct GroupedComparison {
 // sweep varied, and the default grouping.
 std::vector<std::string> differing_params(const std::vector<storage::RunDetails>& runs);
 
-// The completed runs of `experiment`, in full. Throws InputError when the experiment does not
-// exist or has no completed run.
+// The completed training runs of `experiment` (runs of kind train: `graft lr-find` runs are left
+// out), in full. Throws InputError when the experiment does not exist or has no such run.
 std::vector<storage::RunDetails> completed_runs(const storage::Store& store, const std::string& experiment);
 
 // Groups `runs` (completed_runs) by `group_by` (empty: differing_params) and summarises `metrics`

@@ -65,6 +65,7 @@ nlohmann::json summary_json(const storage::RunSummary& run) {
       {"id", run.id},
       {"experiment", run.experiment},
       {"trial", run.trial},
+      {"kind", storage::kind_name(run.kind)},
       {"status", storage::status_name(run.status)},
       {"seed", run.seed},
       {"started_at", run.started_at},

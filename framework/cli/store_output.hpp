@@ -21,7 +21,7 @@ std::string csv_cell(const storage::Value& value);
 nlohmann::json json_value(const storage::Value& value);
 nlohmann::json json_number(const std::optional<double>& value);  // null when absent
 
-// A run's summary as JSON: every field, times as unix seconds, duration_s (null until it ends),
+// A run's summary as JSON: every field (kind: "train" or "lr_find"), times as unix seconds, duration_s (null until it ends),
 // error null when there is none.
 nlohmann::json summary_json(const storage::RunSummary& run);
 std::optional<double> duration_of(const storage::RunSummary& run);  // ended_at - started_at

@@ -27,10 +27,23 @@ std::vector<std::size_t> example_order(std::size_t size, std::optional<std::uint
   return order;
 }
 
+at::Tensor example_positions(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end) {
+  std::vector<std::int64_t> positions(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                                      order.begin() + static_cast<std::ptrdiff_t>(end));
+  return torch::tensor(positions, torch::kInt64);
+}
+
 std::size_t Batching::batch_count(std::size_t examples) const {
   const std::size_t batch = std::max<std::size_t>(1, batch_size);
   const std::size_t count = drop_last ? examples / batch : (examples + batch - 1) / batch;
   return count == 0 && examples > 0 ? 1 : count;
+}
+
+std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples) {
+  const Batching batching{static_cast<std::size_t>(train.get_int("batch_size")), train.get_bool("drop_last")};
+  const auto batches = static_cast<std::int64_t>(batching.batch_count(examples));
+  const auto accumulate = std::max<std::int64_t>(1, train.get_int("accumulate"));
+  return std::max<std::int64_t>(1, (batches + accumulate - 1) / accumulate);
 }
 
 std::pair<std::size_t, std::size_t> Batching::range(std::size_t index, std::size_t examples) const {
@@ -63,7 +76,9 @@ Batch BatchLoader::prepare(std::size_t batch_index) const {
   CollateOptions collate_options;
   collate_options.mode = options_.mode;
   collate_options.seed = mix_seed(options_.seed, batch_index);
-  return collate_(examples, collate_options);
+  Batch batch = collate_(examples, collate_options);
+  batch.extra[kExampleIndex] = example_positions(order_, begin, end);
+  return batch;
 }
 
 void BatchLoader::work() {

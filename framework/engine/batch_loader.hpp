@@ -16,6 +16,7 @@
 
 #include "graft/batch.hpp"
 #include "graft/dataset.hpp"
+#include "graft/params.hpp"
 
 namespace graft::engine {
 
@@ -41,6 +42,15 @@ struct Batching {
   // Positions [first, second) in the order of batch `index`.
   std::pair<std::size_t, std::size_t> range(std::size_t index, std::size_t examples) const;
 };
+
+// Every batch source sets Batch::extra[kExampleIndex]: the positions of the batch's examples in
+// their split (int64 [N]), so that the engine can attach per-example targets (teacher logits).
+inline constexpr const char* kExampleIndex = "example_index";
+at::Tensor example_positions(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end);
+
+// Optimizer steps in an epoch of `examples` training examples under a resolved [train] table:
+// the batches Batching cuts, train.accumulate of them per step (the last step may take fewer).
+std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples);
 
 // Where an epoch's batches come from: examples through the model's collate (BatchLoader), or
 // cached backbone features (feature_cache.hpp).

@@ -26,6 +26,16 @@ ParamSchema train_table_schema() {
       float_list_param("betas", {0.9, 0.999}, "Adam/AdamW betas (two values)").between(0, 1),
       float_param("eps", 1e-8, "Adam/AdamW epsilon").at_least(0),
       float_param("weight_decay", 0.0, "L2 penalty (SGD, Adam) or decoupled weight decay (AdamW)").at_least(0),
+      bool_param("decay_biases_and_norms", false,
+                 "apply weight_decay to one-dimensional parameters (biases, LayerNorm and BatchNorm weights) "
+                 "too; by default they are exempt, as in Hugging Face's Trainer"),
+      int_param("accumulate", 1,
+                "gradient accumulation: batches per optimizer step (the effective batch is batch_size x "
+                "accumulate; the loss is averaged over them)")
+          .between(1, 1 << 16),
+      bool_param("bucket_by_length", false,
+                 "text: form training batches of similar length (shuffled groups of 50 batches sorted by text "
+                 "length, as Hugging Face's group_by_length), so that dynamic padding pads less"),
       float_param("grad_clip_norm", 0.0, "clip the global gradient norm to this value; 0 = off").at_least(0),
       int_param("threads", 0, "intra-op threads for LibTorch; 0 = every core of the machine").between(0, 1024),
       int_param("loader_threads", 2, "threads preparing batches ahead of the trainer; 0 = on the training thread")
@@ -74,7 +84,10 @@ experiment::SchemaCatalog make_catalog(const host::Registry& registry) {
   catalog.plugin_tables = {{"model", PluginKind::Model},
                            {"dataset", PluginKind::Dataset},
                            {"strategy", PluginKind::Strategy},
-                           {"scheduler", PluginKind::Scheduler}};
+                           {"scheduler", PluginKind::Scheduler},
+                           {"teacher", PluginKind::Model}};
+  // A second model whose logits the engine puts in every training batch (knowledge distillation).
+  catalog.optional_tables = {"teacher"};
   catalog.default_plugins = {{"strategy", "full"}, {"scheduler", "constant"}};
   catalog.plugin_table_extras["scheduler"] = scheduler_extras_schema();
   catalog.find_plugin = [&registry](PluginKind kind, const std::string& name) -> const ParamSchema* {

@@ -33,6 +33,8 @@ storage::Value to_store_value(const ParamValue& value) {
   return to_toml(value);
 }
 
+}  // namespace
+
 storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
                              const TrialPlugins& plugins) {
   storage::NewRun run;
@@ -51,18 +53,21 @@ storage::NewRun describe_run(const experiment::Experiment& experiment, const exp
   return run;
 }
 
+namespace {
+
 // What cached backbone features depend on besides the split, the preprocessing and the backbone
 // weights (which the cache adds): the model and dataset plugins as built (library hashes), their
 // params, and the seed (a dataset draws its subsets and validation split from it).
-std::string feature_identity(const experiment::Trial& trial, const TrialPlugins& plugins) {
+// `model` is the table of the model whose features they are: "model", or "teacher".
+std::string feature_identity(const experiment::Trial& trial, const TrialPlugins& plugins, const std::string& model) {
   std::string identity;
   for (const auto& plugin : plugins.records) {
-    if (plugin.kind == "model" || plugin.kind == "dataset") {
+    if (plugin.kind == model || plugin.kind == "dataset") {
       identity += fmt::format("{} {} {} {}\n", plugin.kind, plugin.name, plugin.version, plugin.sha256);
     }
   }
   for (const auto& [key, value] : trial.flat) {
-    if (key.rfind("model.", 0) == 0 || key.rfind("dataset.", 0) == 0) identity += key + " = " + to_toml(value) + "\n";
+    if (key.rfind(model + ".", 0) == 0 || key.rfind("dataset.", 0) == 0) identity += key + " = " + to_toml(value) + "\n";
   }
   return identity + fmt::format("seed = {}\n", trial.seed);
 }
@@ -145,7 +150,8 @@ TrainOutcome train_run(storage::Store& store, std::int64_t run_id, const experim
   // Absolute, so the artifacts recorded in the store stay valid from any working folder.
   trainer_options.run_dir = run_folder(options.store_path, run_id);
   trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
-  trainer_options.feature_identity = feature_identity(resolved, plugins);
+  trainer_options.feature_identity = feature_identity(resolved, plugins, "model");
+  trainer_options.teacher_identity = feature_identity(resolved, plugins, "teacher");
   trainer_options.display_name = fmt::format("run {}", run_id);
   trainer_options.show_progress = options.show_progress;
   trainer_options.resume = resume;

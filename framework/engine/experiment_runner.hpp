@@ -17,6 +17,8 @@ class Registry;
 
 namespace graft::engine {
 
+struct TrialPlugins;  // trial_setup.hpp
+
 struct RunOptions {
   std::filesystem::path store_path;
   bool show_progress = true;
@@ -48,6 +50,11 @@ struct RunReport {
 // Folders beside the store: <dir>/<stem>-runs/<run id>/ for checkpoints, <dir>/<stem>-cache/.
 std::filesystem::path runs_folder(const std::filesystem::path& store_path);
 std::filesystem::path cache_folder(const std::filesystem::path& store_path);
+
+// What the store records of a trial's run (experiment, trial name, config and hash, seed, params
+// with task.classes, plugins, host and pid), as `graft run` records it; also `graft lr-find`.
+storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
+                             const TrialPlugins& plugins);
 
 // Each trial's plugins are created before its run is written, so bad input (InputError) found
 // there leaves no row; the store itself is created only once the first trial is ready to train.

@@ -33,16 +33,39 @@ std::unique_ptr<torch::optim::OptimizerOptions> make_options(const Params& train
   throw InputError("unknown optimizer '" + name + "' (use sgd, adam or adamw)");
 }
 
+void set_weight_decay(torch::optim::OptimizerOptions& options, double weight_decay) {
+  if (auto* sgd = dynamic_cast<torch::optim::SGDOptions*>(&options)) sgd->weight_decay(weight_decay);
+  else if (auto* adamw = dynamic_cast<torch::optim::AdamWOptions*>(&options)) adamw->weight_decay(weight_decay);
+  else if (auto* adam = dynamic_cast<torch::optim::AdamOptions*>(&options)) adam->weight_decay(weight_decay);
+}
+
+// Biases and normalisation weights are the parameters with one dimension: Hugging Face's Trainer
+// and timm leave them out of weight decay, which only regularises weight matrices and filters.
+bool exempt_from_decay(const at::Tensor& parameter) { return parameter.dim() <= 1; }
+
 }  // namespace
 
 ScaledOptimizer::ScaledOptimizer(const Params& train, const std::vector<OptimizerGroup>& groups) {
   const auto defaults = make_options(train);
+  const bool split_decay = train.get_float("weight_decay") > 0 && !train.get_bool("decay_biases_and_norms");
   std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  const auto add_group = [&](const std::vector<at::Tensor>& parameters, double scale, bool decay) {
+    if (parameters.empty()) return;
+    auto options = defaults->clone();
+    if (!decay) set_weight_decay(*options, 0.0);
+    param_groups.emplace_back(parameters, std::move(options));
+    scales_.push_back(scale);
+    parameters_.insert(parameters_.end(), parameters.begin(), parameters.end());
+  };
   for (const auto& group : groups) {
-    if (group.parameters.empty()) continue;
-    param_groups.emplace_back(group.parameters, defaults->clone());
-    scales_.push_back(group.lr_scale);
-    parameters_.insert(parameters_.end(), group.parameters.begin(), group.parameters.end());
+    if (!split_decay) {
+      add_group(group.parameters, group.lr_scale, true);
+      continue;
+    }
+    std::vector<at::Tensor> decayed, exempt;
+    for (const auto& parameter : group.parameters) (exempt_from_decay(parameter) ? exempt : decayed).push_back(parameter);
+    add_group(decayed, group.lr_scale, true);
+    add_group(exempt, group.lr_scale, false);
   }
   if (param_groups.empty()) throw InputError("the strategy left no parameters to train");
   const std::string& name = train.get_string("optimizer");

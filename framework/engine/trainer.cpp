@@ -20,6 +20,8 @@
 #include "graft/errors.hpp"
 #include "graft/hash.hpp"
 #include "graft/log.hpp"
+#include "length_buckets.hpp"
+#include "teacher_logits.hpp"
 #include "interrupt.hpp"
 #include "lr_schedule.hpp"
 #include "optimizer.hpp"
@@ -72,17 +74,26 @@ class TrialTrainer {
         use_feature_cache_(train_.get_bool("feature_cache")),
         feature_cache_(feature_cache_options()) {
     check_trial(plugins_, train_);
-    steps_per_epoch_ = static_cast<std::int64_t>(
-        training_batching().batch_count(plugins_.dataset->size(Split::Train)));
+    steps_per_epoch_ = optimizer_steps_per_epoch(train_, plugins_.dataset->size(Split::Train));
+    if (train_.get_bool("bucket_by_length")) train_lengths_ = text_lengths(*plugins_.dataset, Split::Train);
   }
 
   TrainOutcome run() {
     plugins_.model->module().to(device_);
+    if (plugins_.teacher) {
+      plugins_.teacher->module().to(device_);
+      FeatureCacheOptions cache = feature_cache_options();
+      cache.identity = options_.teacher_identity;
+      FeatureCache teacher_cache(std::move(cache));
+      teacher_logits_ = compute_teacher_logits(*plugins_.teacher, *plugins_.dataset, teacher_cache);
+    }
     const auto groups = plugins_.strategy->param_groups(*plugins_.model);
     ScaledOptimizer optimizer(train_, groups);
     const LrSchedule schedule(*plugins_.scheduler, options_.schedule, train_.get_float("lr"), steps_per_epoch_,
                               epochs_);
-    ProgressReporter progress(options_.display_name, epochs_, steps_per_epoch_, options_.show_progress);
+    ProgressReporter progress(options_.display_name, epochs_,
+                              static_cast<std::int64_t>(training_batching().batch_count(plugins_.dataset->size(Split::Train))),
+                              options_.show_progress);
     TrainOutcome outcome;
     try {
       std::int64_t first_epoch = 0;
@@ -140,6 +151,7 @@ class TrialTrainer {
 
     const std::uint64_t epoch_seed = mix_seed(options_.seed, static_cast<std::uint64_t>(epoch));
     auto order = example_order(plugins_.dataset->size(Split::Train), mix_seed(epoch_seed, kShuffleStream));
+    if (!train_lengths_.empty()) order = group_by_length(order, train_lengths_, batch_size_);
     std::unique_ptr<BatchSource> batches;
     if (path == ForwardPath::CachedFeatures) {
       const auto& cached = cached_features(Split::Train, Mode::Train);
@@ -152,43 +164,63 @@ class TrialTrainer {
     }
     const double clip = train_.get_float("grad_clip_norm");
     const auto log_every = train_.get_int("log_every_steps");
+    const auto accumulate = static_cast<std::size_t>(train_.get_int("accumulate"));
+    const std::size_t batch_count = batches->batch_count();
     ClassificationMetrics epoch_metrics(num_classes_);
     double window_loss = 0;
-    std::int64_t window_steps = 0, step_in_epoch = 0;
+    std::int64_t window_steps = 0, steps_in_epoch = 0;
+    std::size_t batches_seen = 0;
+    // One optimizer step per `accumulate` batches: their gradients add up, each loss divided by
+    // the number of batches in the step so that the step follows their mean loss.
+    std::size_t batches_in_step = 0, accumulated = 0, contributed = 0;
+    double step_loss_sum = 0, lr = 0;
 
     while (auto host_batch = batches->next()) {
       if (interrupt_requested()) throw Interrupted();
-      const double lr = schedule.lr(step_, metric_history_);
-      optimizer.set_lr(lr);
+      if (accumulated == 0) {
+        batches_in_step = std::min(accumulate, batch_count - batches_seen);
+        lr = schedule.lr(step_, metric_history_);
+        optimizer.set_lr(lr);
+        optimizer.zero_grad();
+        step_loss_sum = 0;
+        contributed = 0;
+      }
+      ++batches_seen;
+      ++accumulated;
+      if (teacher_logits_.defined()) attach_teacher_logits(*host_batch, teacher_logits_);
       const Batch batch = host_batch->to(device_);
       const at::Tensor logits = training_logits(path, batch);
       const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
       const double loss_value = loss.item<double>();
-      ++step_in_epoch;
-      // Checked before the update, so a skipped batch leaves the weights as they were.
+      // Checked before backward, so a skipped batch adds nothing to the step's gradients.
       if (!std::isfinite(loss_value)) {
         if (!skip_nonfinite_) {
           throw Diverged(fmt::format("diverged at step {}: the training loss is {}", step_ + 1, loss_value));
         }
         ++skipped_batches_;
-        continue;
+      } else {
+        (batches_in_step > 1 ? loss / static_cast<double>(batches_in_step) : loss).backward();
+        epoch_metrics.add(logits.detach(), batch.labels, loss_value);
+        step_loss_sum += loss_value;
+        ++contributed;
       }
-      optimizer.zero_grad();
-      loss.backward();
+      progress.step(static_cast<std::int64_t>(batches_seen), loss_value, epoch_metrics.count());
+      if (accumulated < batches_in_step) continue;
+      accumulated = 0;
+      if (contributed == 0) continue;  // every batch of the step was skipped: the weights stay as they were
       if (clip > 0) torch::nn::utils::clip_grad_norm_(optimizer.parameters(), clip);
       optimizer.step();
       ++step_;
-      epoch_metrics.add(logits.detach(), batch.labels, loss_value);
-      window_loss += loss_value;
+      ++steps_in_epoch;
+      window_loss += step_loss_sum / static_cast<double>(contributed);
       ++window_steps;
       // The last step of an epoch is summarised by the epoch's own rows below.
-      if (step_ % log_every == 0 && step_in_epoch != static_cast<std::int64_t>(batches->batch_count())) {
+      if (step_ % log_every == 0 && batches_seen != batch_count) {
         recorder_.record("train.loss", window_loss / static_cast<double>(window_steps), step_, epoch);
         recorder_.record("lr", lr, step_, epoch);
         window_loss = 0;
         window_steps = 0;
       }
-      progress.step(step_in_epoch, loss_value, epoch_metrics.count());
       recorder_.flush_if_due();
     }
     if (skip_nonfinite_) recorder_.record("train.skipped_batches", static_cast<double>(skipped_batches_), step_, epoch);
@@ -377,7 +409,9 @@ class TrialTrainer {
   std::optional<std::string> backbone_digest_;  // of the current backbone weights, while they hold
   std::set<std::string> recorded_artifacts_;
   std::int64_t skipped_batches_ = 0;  // batches dropped for a NaN or infinite loss, whole run
-  std::int64_t steps_per_epoch_ = 1;
+  std::int64_t steps_per_epoch_ = 1;  // optimizer steps
+  std::vector<std::size_t> train_lengths_;  // text lengths, with bucket_by_length
+  at::Tensor teacher_logits_;               // [train examples, classes], with a [teacher]
   std::int64_t step_ = 0;
   std::map<std::string, double> train_metrics_;
   std::vector<double> metric_history_;  // the monitored metric at each epoch end

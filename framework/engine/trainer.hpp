@@ -24,6 +24,7 @@ struct TrainerOptions {
   std::filesystem::path run_dir;    // checkpoints go here
   std::filesystem::path cache_dir;  // cached features go here (empty: memory only)
   std::string feature_identity;     // what cached features depend on besides split, preprocessing, weights
+  std::string teacher_identity;     // the same for the [teacher]'s features
   std::string display_name;         // for progress lines
   bool show_progress = true;
   bool resume = false;              // go on from run_dir's training state (graft resume)

@@ -8,6 +8,7 @@
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "registry.hpp"
+#include "teacher_logits.hpp"
 
 namespace graft::engine {
 namespace {
@@ -73,6 +74,13 @@ TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& r
                                                        {"strategy", PluginKind::Strategy},
                                                        {"scheduler", PluginKind::Scheduler}};
   for (const auto& [table, kind] : tables) plugins.records.push_back(describe(registry, kind, trial.plugins.at(table).plugin));
+  if (trial.plugins.count("teacher")) {
+    plugins.teacher = create<Model>(trial, "teacher", registry, context);
+    prepare_teacher(*plugins.teacher, *plugins.dataset, plugins.task);
+    auto record = describe(registry, PluginKind::Model, trial.plugins.at("teacher").plugin);
+    record.kind = "teacher";
+    plugins.records.push_back(std::move(record));
+  }
   return plugins;
 }
 

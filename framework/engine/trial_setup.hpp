@@ -23,6 +23,9 @@ struct TrialPlugins {
   std::shared_ptr<Model> model;
   std::shared_ptr<Strategy> strategy;
   std::shared_ptr<Scheduler> scheduler;
+  // From an optional [teacher] table: a trained model, frozen, whose logits for each training
+  // example reach the strategy as Batch::extra["teacher_logits"] (teacher_logits.hpp).
+  std::shared_ptr<Model> teacher;
   TaskSpec task;
   std::vector<storage::PluginRow> records;  // name, version, file and sha256 of each
 };

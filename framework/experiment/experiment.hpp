@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ struct SchemaCatalog {
   // Default plugin of a plugin table that may be omitted ("strategy" -> "full"); a table without
   // an entry here is required.
   std::map<std::string, std::string> default_plugins;
+  // Tables an experiment may leave out altogether (no default, no error): "teacher". A trial of
+  // such a file has no entry for them.
+  std::set<std::string> optional_tables;
   // Engine keys accepted in a plugin table besides the plugin's own (scheduler warmup keys).
   std::map<std::string, ParamSchema> plugin_table_extras;
   // Schema of plugin `name` of `kind`, or nullptr when there is no such plugin.

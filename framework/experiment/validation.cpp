@@ -37,7 +37,7 @@ class Validator {
     check_plugins_table();
     Plan plan;
     plan.axes = read_axes();
-    for (const std::string& name : tables_in_reading_order()) plan.tables.push_back(plan_table(name, plan));
+    for (const std::string& name : tables_in_reading_order(plan)) plan.tables.push_back(plan_table(name, plan));
     std::sort(plan.tables.begin(), plan.tables.end(), [](const TablePlan& a, const TablePlan& b) { return a.name < b.name; });
     for (Axis& axis : plan.axes) label_axis(axis, table_plan(plan, axis.table));
     plan.repeats = repeats(plan);
@@ -77,12 +77,19 @@ class Validator {
   }
 
   // Tables of the file first, as written; then the catalog's tables the file leaves out.
-  std::vector<std::string> tables_in_reading_order() const {
+  // The file's tables, then the known tables it leaves out (their defaults apply), except
+  // optional ones that neither the file nor a sweep axis mentions: those are simply absent.
+  std::vector<std::string> tables_in_reading_order(const Plan& plan) const {
     std::vector<std::string> names;
     for (const Table& table : doc_.tables)
       if (!is_reserved(table.name)) names.push_back(table.name);
-    for (const std::string& name : known_tables())
-      if (!is_reserved(name)) add_unique(names, name);
+    const auto swept = [&plan](const std::string& name) {
+      return std::any_of(plan.axes.begin(), plan.axes.end(), [&](const Axis& axis) { return axis.table == name; });
+    };
+    for (const std::string& name : known_tables()) {
+      if (is_reserved(name) || (catalog_.optional_tables.count(name) && !swept(name))) continue;
+      add_unique(names, name);
+    }
     return names;
   }
 

@@ -46,6 +46,7 @@ constexpr Attribute kAttributes[] = {
     {"host", "r.host"},
     {"config_hash", "r.config_hash"},
     {"error", "r.error"},
+    {"kind", "r.kind"},
 };
 
 std::string attribute_names() {
@@ -250,6 +251,7 @@ class Parser {
       fail(literal, fmt::format("like needs a quoted pattern such as 'small%', got {}", describe(literal, what_)));
     }
     if (field_token.text == "status") check_status(literal, value);
+    if (field_token.text == "kind") check_kind(literal, value);
     sql.text = fmt::format("{} {} ?", sql.text, sql_op);
     sql.values.push_back(std::move(value));
     return sql;
@@ -284,6 +286,15 @@ class Parser {
     std::string names;
     for (RunStatus status : all_statuses()) names += (names.empty() ? "" : ", ") + std::string(status_name(status));
     fail(token, fmt::format("unknown status '{}'; statuses: {}", *name, names));
+  }
+
+  // Likewise `kind = 'lrfind'`.
+  void check_kind(const Token& token, const Value& value) const {
+    const auto* name = std::get_if<std::string>(&value);
+    if (!name || parse_kind(*name) || name->find_first_of("%_") != std::string::npos) return;
+    std::string names;
+    for (RunKind kind : all_kinds()) names += (names.empty() ? "" : ", ") + std::string(kind_name(kind));
+    fail(token, fmt::format("unknown kind '{}'; kinds: {}", *name, names));
   }
 
   Sql parse_field(const char* expected) {

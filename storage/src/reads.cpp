@@ -15,8 +15,8 @@ using sqlite::Statement;
 // The columns read_summary() expects, in its order; queries append their own columns after them.
 constexpr const char* kSummarySelect =
     "SELECT r.id, e.name, r.trial, r.status, r.seed, r.started_at, r.ended_at, r.heartbeat_at, "
-    "r.host, r.pid, r.error";
-constexpr int kSummaryColumns = 11;
+    "r.host, r.pid, r.error, r.kind";
+constexpr int kSummaryColumns = 12;
 constexpr const char* kRunsFrom = " FROM runs r JOIN experiments e ON e.id = r.experiment_id";
 // ?1 is the experiment name and ?2 the status, NULL when not filtered: one fixed SQL text serves
 // every filter, with the values bound.
@@ -56,6 +56,13 @@ RunSummary read_summary(const Statement& row, const std::filesystem::path& path)
   summary.host = row.get_text(8);
   summary.pid = row.get_int(9);
   summary.error = row.get_text(10);  // NULL reads as ""
+  const std::string kind = row.get_text(11);
+  const auto parsed_kind = parse_kind(kind);
+  if (!parsed_kind) {
+    throw StoreError(fmt::format("run {} in {} has kind '{}', which this graft does not know", summary.id,
+                                 path.string(), kind));
+  }
+  summary.kind = *parsed_kind;
   if (const auto why = stale_reason(summary, unix_now())) {
     summary.status = RunStatus::Interrupted;
     summary.error = std::string(kStaleRunError) + *why;
@@ -158,7 +165,7 @@ std::optional<std::int64_t> Store::completed_run(const std::string& experiment, 
                                                  std::int64_t seed) const {
   Statement select(impl_->db,
                    "SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-                   "WHERE r.config_hash = ? AND r.seed = ? AND e.name = ? AND r.status = 'completed' "
+                   "WHERE r.config_hash = ? AND r.seed = ? AND e.name = ? AND r.status = 'completed' AND r.kind = 'train' "
                    "ORDER BY r.id DESC LIMIT 1");
   select.bind_all(config_hash, seed, experiment);
   if (!select.step()) return std::nullopt;

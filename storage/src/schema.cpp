@@ -129,16 +129,32 @@ constexpr const char* kSchemaV2 = R"sql(
 CREATE INDEX runs_config_hash ON runs(config_hash);
 )sql";
 
+// Version 3: runs have a kind, 'train' (graft run) or 'lr_find' (graft lr-find, an LR range
+// test recorded so that reports can plot it). Existing rows are training runs: the default fills
+// them in. The check is only "not empty", not a list of kinds, so that a later kind needs no
+// table rebuild (SQLite cannot change a column's CHECK in place); the code refuses kinds it does
+// not know when it reads them. run_overview is left as it was (its columns are public; filter
+// on runs.kind to leave lr_find runs out).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'train' CHECK (kind <> '');
+)sql";
+
 using Migration = void (*)(sqlite::Database&);
 
 void create_v1(sqlite::Database& db) { db.exec(kSchemaV1); }
 void add_config_hash_index(sqlite::Database& db) { db.exec(kSchemaV2); }
+// Idempotent: a store whose version number was set back by hand (as a test of version 2's
+// migration does) still has the column, and ADD COLUMN would fail on it.
+void add_run_kind(sqlite::Database& db) {
+  if (db.query_int("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'kind'") == 0) db.exec(kSchemaV3);
+}
 
 // kMigrations[n] takes a store from version n to n + 1. A new schema version is one more
 // function here, one more step in docs/querying.md, and kSchemaVersion + 1 in store.hpp.
 constexpr Migration kMigrations[] = {
     &create_v1,
     &add_config_hash_index,
+    &add_run_kind,
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
 

@@ -19,6 +19,12 @@ constexpr std::array<std::pair<RunStatus, const char*>, 5> kStatusNames{{
     {RunStatus::Interrupted, "interrupted"},
 }};
 
+// The names the `kind` column of `runs` holds (schema 3; docs/querying.md).
+constexpr std::array<std::pair<RunKind, const char*>, 2> kKindNames{{
+    {RunKind::Train, "train"},
+    {RunKind::LrFind, "lr_find"},
+}};
+
 }  // namespace
 
 std::string to_text(const Value& value) {
@@ -47,6 +53,26 @@ std::optional<RunStatus> parse_status(const std::string& name) {
     if (name == candidate) return status;
   }
   return std::nullopt;
+}
+
+const char* kind_name(RunKind kind) {
+  for (const auto& [candidate, name] : kKindNames) {
+    if (candidate == kind) return name;
+  }
+  return "unknown";
+}
+
+std::optional<RunKind> parse_kind(const std::string& name) {
+  for (const auto& [kind, candidate] : kKindNames) {
+    if (name == candidate) return kind;
+  }
+  return std::nullopt;
+}
+
+std::vector<RunKind> all_kinds() {
+  std::vector<RunKind> kinds;
+  for (const auto& entry : kKindNames) kinds.push_back(entry.first);
+  return kinds;
 }
 
 }  // namespace graft::storage

@@ -59,9 +59,9 @@ std::int64_t Store::begin_run(const NewRun& run) {
 
     Statement(db,
               "INSERT INTO runs (experiment_id, trial, status, config_toml, config_hash, seed, "
-              "started_at, heartbeat_at, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+              "started_at, heartbeat_at, host, pid, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind_all(experiment_id, run.trial, status_name(RunStatus::Running), run.config_toml,
-                  run.config_hash, run.seed, now, now, run.host, run.pid)
+                  run.config_hash, run.seed, now, now, run.host, run.pid, kind_name(run.kind))
         .run();
     run_id = db.last_insert_id();
 

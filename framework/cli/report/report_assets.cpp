@@ -24,6 +24,7 @@ td.group { white-space: nowrap; }
 .chart .grid line { stroke: #eaeef2; }
 .chart .series polyline { fill: none; stroke-width: 1.8; }
 .chart .series polyline:hover { stroke-width: 3.5; }
+.chart .marks line { stroke-width: 1.5; stroke-dasharray: 5 4; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0; font-size: 12px; }
 #errors { white-space: pre-wrap; color: #b42318; background: #fef3f2; border: 1px solid #fda29b; padding: 8px; }
 .empty { color: var(--muted); font-style: italic; }
@@ -157,19 +158,139 @@ const char* const kScript = R"js(
 
   function runName(run) { return 'run ' + run.id + ' ' + run.trial; }
 
+  function legendOf(entries) {
+    var node = document.createElement('div');
+    node.className = 'legend';
+    entries.forEach(function (entry) {
+      var item = document.createElement('span');
+      var swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = entry[1];
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(entry[0]));
+      node.appendChild(item);
+    });
+    return node;
+  }
+
+  // An LR range test (graft lr-find): the smoothed loss against the learning rate on a log axis,
+  // the raw loss faint behind it, and fastai's suggestions as dashed vertical lines. The y axis
+  // fits the smoothed curve without its last five points, which fastai's plot_lr_find skips too:
+  // a diverging tail would flatten the rest. What rises above the top is clipped.
+  var SUGGESTIONS = [['valley', 'valley', '#d62728'], ['steep', 'steep', '#2ca02c'],
+                     ['minimum', 'minimum/10', '#9467bd']];
+  var clips = 0;
+  function drawLrFind(parent, run) {
+    var box = document.createElement('div');
+    box.className = 'chart';
+    box.setAttribute('data-metric', 'lr_find');
+    box.setAttribute('data-run', String(run.id));
+    var heading = document.createElement('h3');
+    heading.textContent = runName(run) + ': loss vs learning rate (' + run.stopped + ')';
+    box.appendChild(heading);
+    parent.appendChild(box);
+
+    function curve(values) {
+      var points = [];
+      for (var i = 0; i < run.lr.length && i < values.length; ++i) {
+        var lr = run.lr[i];
+        if (lr !== null && lr > 0) points.push([Math.log10(lr), values[i]]);
+      }
+      return points;
+    }
+    function finite(value) { return value !== null && isFinite(value); }
+    var smoothed = curve(run.smoothed), raw = curve(run.loss);
+    var fitted = smoothed.length > 10 ? smoothed.slice(0, smoothed.length - 5) : smoothed;
+    var xs = smoothed.map(function (p) { return p[0]; });
+    var ys = fitted.filter(function (p) { return finite(p[1]); }).map(function (p) { return p[1]; });
+    if (xs.length === 0 || ys.length === 0) {
+      var empty = document.createElement('p');
+      empty.className = 'empty';
+      empty.textContent = 'no values';
+      box.appendChild(empty);
+      box.setAttribute('data-drawn', 'true');
+      return;
+    }
+    var width = 600, height = 300, left = 56, right = 12, top = 10, bottom = 36;
+    var x0 = Math.floor(Math.min.apply(null, xs)), x1 = Math.ceil(Math.max.apply(null, xs));
+    if (x1 === x0) x1 = x0 + 1;
+    var every = Math.max(1, Math.ceil((x1 - x0) / 10)), xTicks = [];
+    for (var decade = x0; decade <= x1; decade += every) xTicks.push(decade);
+    var yTicks = ticks(Math.min.apply(null, ys), Math.max.apply(null, ys), 5, false);
+    var y0 = yTicks[0], y1 = yTicks[yTicks.length - 1];
+    function x(value) { return left + (value - x0) / (x1 - x0) * (width - left - right); }
+    function y(value) { return top + (1 - (value - y0) / (y1 - y0)) * (height - top - bottom); }
+
+    var svg = element('svg', {viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+                              'aria-label': heading.textContent}, box);
+    var clipId = 'lr-find-clip-' + (clips++);
+    var clip = element('clipPath', {id: clipId}, element('defs', {}, svg));
+    element('rect', {x: left, y: top, width: width - left - right, height: height - top - bottom}, clip);
+    var grid = element('g', {'class': 'grid'}, svg), axis = element('g', {'class': 'axis'}, svg);
+    yTicks.forEach(function (value) {
+      element('line', {x1: left, x2: width - right, y1: y(value), y2: y(value)}, grid);
+      element('text', {x: left - 6, y: y(value) + 4, 'text-anchor': 'end'}, axis).textContent = label(value);
+    });
+    xTicks.forEach(function (value) {
+      element('line', {x1: x(value), x2: x(value), y1: top, y2: height - bottom}, grid);
+      element('text', {x: x(value), y: height - bottom + 16, 'text-anchor': 'middle'}, axis).textContent =
+          label(Math.pow(10, value));
+    });
+    element('text', {x: (left + width - right) / 2, y: height - 4, 'text-anchor': 'middle'}, axis).textContent =
+        'learning rate (log scale)';
+
+    var lines = element('g', {'class': 'series', 'clip-path': 'url(#' + clipId + ')'}, svg);
+    function polylines(points, stroke, style, name) {
+      var pieces = [[]];  // split at gaps (a NaN loss)
+      points.forEach(function (p) {
+        if (!finite(p[1])) { pieces.push([]); return; }
+        pieces[pieces.length - 1].push(x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1));
+      });
+      pieces.forEach(function (piece) {
+        if (piece.length === 0) return;
+        var line = element('polyline', {points: piece.join(' '), stroke: stroke, style: style}, lines);
+        element('title', {}, line).textContent = name;
+      });
+    }
+    polylines(raw, '#c0c6cc', 'stroke-width: 1', 'loss');
+    polylines(smoothed, '#1f77b4', '', 'smoothed loss');
+
+    var marks = element('g', {'class': 'marks'}, svg), entries = [['smoothed loss', '#1f77b4'], ['loss', '#c0c6cc']];
+    SUGGESTIONS.forEach(function (suggestion) {
+      var value = run.suggestions[suggestion[0]];
+      if (value === null || value === undefined || !(value > 0)) return;
+      var at = Math.log10(value), name = suggestion[1] + ' ' + label(value);
+      var line = element('line', {x1: x(at), x2: x(at), y1: top, y2: height - bottom, stroke: suggestion[2]}, marks);
+      element('title', {}, line).textContent = name;
+      // A dot on the curve at the point nearest to the suggestion.
+      var nearest = null;
+      smoothed.forEach(function (p) {
+        if (finite(p[1]) && p[1] <= y1 && (nearest === null || Math.abs(p[0] - at) < Math.abs(nearest[0] - at))) nearest = p;
+      });
+      if (nearest) element('circle', {cx: x(at), cy: y(nearest[1]), r: 4, fill: suggestion[2]}, marks);
+      entries.push([name, suggestion[2]]);
+    });
+    box.appendChild(legendOf(entries));
+    box.setAttribute('data-drawn', 'true');
+  }
+
   try {
     data = JSON.parse(document.getElementById('report-data').textContent);
     var curves = document.getElementById('curves');
-    data.curves.forEach(function (key) {
-      var series = data.runs.filter(function (run) { return run.epochs[key]; }).map(function (run) {
-        return {name: runName(run), colour: colour(run.group), points: run.epochs[key]};
+    if (curves) {  // training runs (an experiment may have LR range tests only)
+      data.curves.forEach(function (key) {
+        var series = data.runs.filter(function (run) { return run.epochs[key]; }).map(function (run) {
+          return {name: runName(run), colour: colour(run.group), points: run.epochs[key]};
+        });
+        drawChart(curves, key, series, 'epoch');
       });
-      drawChart(curves, key, series, 'epoch');
-    });
-    var schedules = data.runs.map(function (run) {
-      return {name: runName(run), colour: colour(run.group), points: run.lr};
-    });
-    drawChart(document.getElementById('lr'), 'lr', schedules, 'step');
+      var schedules = data.runs.map(function (run) {
+        return {name: runName(run), colour: colour(run.group), points: run.lr};
+      });
+      drawChart(document.getElementById('lr'), 'lr', schedules, 'step');
+    }
+    var finder = document.getElementById('lr-find');
+    if (finder) (data.lr_find || []).forEach(function (run) { drawLrFind(finder, run); });
     document.body.setAttribute('data-charts', String(document.querySelectorAll('.chart[data-drawn="true"]').length));
   } catch (error) {
     complain(error && error.stack ? error.stack : String(error));

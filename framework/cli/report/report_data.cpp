@@ -60,15 +60,59 @@ json differing_table(const std::vector<RunDetails>& runs) {
   return out;
 }
 
+// One `graft lr-find` run: its curve by step, its suggestions and how it stopped.
+json lr_find_run(const storage::Store& store, const RunDetails& run) {
+  const std::int64_t id = run.summary.id;
+  json out{{"id", id}, {"trial", run.summary.trial}, {"lr", json::array()}, {"loss", json::array()},
+           {"smoothed", json::array()}, {"suggestions", json::object()}};
+  for (const auto& [series, key] : {std::pair<const char*, const char*>{"lr", "lr_find.lr"},
+                                    {"loss", "lr_find.loss"},
+                                    {"smoothed", "lr_find.smoothed_loss"}}) {
+    for (const auto& point : store.metric_series(id, key)) out[series].push_back(json_number(point.value));
+  }
+  for (const char* name : {"valley", "steep", "minimum"}) {
+    json value = nullptr;
+    for (const auto& metric : run.final_metrics)
+      if (metric.key == std::string("lr_find.suggestion.") + name) value = json_number(metric.value);
+    out["suggestions"][name] = value;
+  }
+  out["stopped"] = run.summary.error.empty() ? "completed" : run.summary.error;
+  return out;
+}
+
 }  // namespace
 
 json report_data(const storage::Store& store, const std::string& experiment, const std::vector<std::string>& group_by) {
-  const std::vector<RunDetails> runs = completed_runs(store, experiment);
-  const GroupedComparison comparison = compare_groups(runs, experiment, group_by, {});
+  require_experiment(store, experiment);
+  storage::RunFilter completed;
+  completed.experiment = experiment;
+  completed.status = storage::RunStatus::Completed;
+  bool training = false;
+  json lr_find = json::array();
+  for (const auto& summary : store.list_runs(completed)) {
+    if (summary.kind == storage::RunKind::Train) {
+      training = true;
+    } else if (summary.kind == storage::RunKind::LrFind) {
+      if (const auto run = store.get_run(summary.id)) lr_find.push_back(lr_find_run(store, *run));
+    }
+  }
 
-  json data{{"experiment", experiment}, {"store", store.path().string()}, {"group_by", comparison.group_by}};
+  json data{{"experiment", experiment}, {"store", store.path().string()}, {"lr_find", lr_find}};
   const auto now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   data["generated"] = format_time(now);
+  if (!training && !lr_find.empty()) {
+    // Only LR range tests so far: their charts, and no comparison.
+    data["group_by"] = json::array();
+    data["groups"] = json::array();
+    data["runs"] = json::array();
+    data["curves"] = json::array();
+    data["comparison"] = nullptr;
+    data["differing"] = nullptr;
+    return data;
+  }
+  const std::vector<RunDetails> runs = completed_runs(store, experiment);
+  const GroupedComparison comparison = compare_groups(runs, experiment, group_by, {});
+  data["group_by"] = comparison.group_by;
   data["groups"] = json::array();
   for (const auto& group : comparison.groups) data["groups"].push_back(group_label(comparison, group));
 

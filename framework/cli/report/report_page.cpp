@@ -83,6 +83,18 @@ std::string differing_table(const json& differing) {
   return html + "</table>\n";
 }
 
+// The suggestions of each `graft lr-find` run, readable without the script.
+std::string lr_find_table(const json& runs) {
+  std::string html = "<table id=\"lr-find-suggestions\">\n" +
+                     header_row({"run", "trial", "steps", "stopped", "valley", "steep", "minimum/10"});
+  for (const auto& run : runs) {
+    html += "<tr>" + cell(run["id"]) + cell(run["trial"]) + cell(json(run["lr"].size())) + cell(run["stopped"]);
+    for (const char* name : {"valley", "steep", "minimum"}) html += cell(run["suggestions"][name]);
+    html += "</tr>\n";
+  }
+  return html + "</table>\n";
+}
+
 // JSON inside <script> must not contain "</" (it would end the element early); "<\/" is the
 // same JSON string.
 std::string embedded_json(const json& data) {
@@ -96,18 +108,37 @@ std::string embedded_json(const json& data) {
 std::string report_html(const json& data) {
   const std::string experiment = escape(data["experiment"].get<std::string>());
   const std::size_t runs = data["runs"].size(), groups = data["groups"].size();
+  const json no_lr_find = json::array();
+  const json& lr_find = data.contains("lr_find") ? data["lr_find"] : no_lr_find;
+  const bool training = !data["comparison"].is_null();
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   html += "<title>" + experiment + ": graft report</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
   html += "<h1>" + experiment + "</h1>\n";
-  html += fmt::format("<p class=\"meta\">{} completed run(s) in {} group(s); store {}; generated {}</p>\n", runs, groups,
+  std::string counts = fmt::format("{} completed run(s) in {} group(s)", runs, groups);
+  if (!lr_find.empty()) {
+    const std::string tests = fmt::format("{} LR range test(s) (graft lr-find)", lr_find.size());
+    counts = training ? counts + " and " + tests : tests + "; no completed training run";
+  }
+  html += fmt::format("<p class=\"meta\">{}; store {}; generated {}</p>\n", counts,
                       escape(data["store"].get<std::string>()), escape(data["generated"].get<std::string>()));
   html += "<pre id=\"errors\" hidden></pre>\n";
-  html += "<h2>Comparison</h2>\n" + comparison_table(data["comparison"]);
-  html += "<h2>Learning curves</h2>\n<p class=\"meta\">One line per run, coloured by group; hover a line for its run.</p>\n";
-  html += "<div id=\"curves\" class=\"charts\"></div>\n";
-  html += "<h2>Learning-rate schedule</h2>\n<div id=\"lr\" class=\"charts\"></div>\n";
-  html += "<h2>Params that differ between runs</h2>\n" + differing_table(data["differing"]);
+  if (training) {
+    html += "<h2>Comparison</h2>\n" + comparison_table(data["comparison"]);
+    html += "<h2>Learning curves</h2>\n<p class=\"meta\">One line per run, coloured by group; hover a line for its run.</p>\n";
+    html += "<div id=\"curves\" class=\"charts\"></div>\n";
+    html += "<h2>Learning-rate schedule</h2>\n<div id=\"lr\" class=\"charts\"></div>\n";
+    html += "<h2>Params that differ between runs</h2>\n" + differing_table(data["differing"]);
+  } else {
+    html += "<p class=\"empty\">No completed training run yet: nothing to compare.</p>\n";
+  }
+  if (!lr_find.empty()) {
+    html += "<h2>Learning-rate finder</h2>\n<p class=\"meta\">graft lr-find: the smoothed training loss while the "
+            "learning rate grows exponentially, one chart per run, with fastai's suggestions marked (LRs for "
+            "[train] lr; group scales apply on top).</p>\n";
+    html += lr_find_table(lr_find);
+    html += "<div id=\"lr-find\" class=\"charts\"></div>\n";
+  }
   html += "<script type=\"application/json\" id=\"report-data\">" + embedded_json(data) + "</script>\n";
   html += "<script>" + std::string(kScript) + "</script>\n</body>\n</html>\n";
   return html;

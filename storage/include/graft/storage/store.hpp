@@ -17,7 +17,7 @@
 namespace graft::storage {
 
 // Schema version written to PRAGMA user_version; a store from a newer graft is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Failures of the store itself (cannot open, corrupt, newer schema, SQL error).
 class StoreError : public std::runtime_error {
@@ -48,6 +48,15 @@ const char* status_name(RunStatus status);                     // "completed", .
 std::optional<RunStatus> parse_status(const std::string& name);
 std::vector<RunStatus> all_statuses();                         // in lifecycle order, queued first
 
+// What a run did: trained a trial (`graft run`), or probed learning rates with an LR range test
+// (`graft lr-find`). The `kind` column of `runs` (schema 3); runs recorded before it are training
+// runs. Comparisons, reports' leaderboards and `graft run`'s skipping of completed trials count
+// training runs only.
+enum class RunKind { Train, LrFind };
+const char* kind_name(RunKind kind);                           // "train", "lr_find"
+std::optional<RunKind> parse_kind(const std::string& name);
+std::vector<RunKind> all_kinds();
+
 // This machine's name as runs record it (`host`), and as liveness checks compare it.
 std::string this_host();
 
@@ -75,6 +84,7 @@ struct NewRun {
   std::vector<PluginRow> plugins;
   std::string host;         // hostname
   std::int64_t pid = 0;
+  RunKind kind = RunKind::Train;
 };
 
 struct MetricPoint {
@@ -104,6 +114,7 @@ struct RunSummary {
   std::string host;
   std::int64_t pid = 0;
   std::string error;
+  RunKind kind = RunKind::Train;
 };
 
 struct FinalMetric {
@@ -186,8 +197,8 @@ class Store {
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;  // by id ascending
   // Throws FilterError for a filter or sort that does not parse, before reading anything.
   std::vector<RunSummary> find_runs(const RunQuery& query) const;
-  // The latest completed run of `experiment` with this config hash and seed: the run that makes
-  // a new run of the same trial redundant.
+  // The latest completed training run of `experiment` with this config hash and seed: the run
+  // that makes a new run of the same trial redundant (an lr_find run of the trial does not).
   std::optional<std::int64_t> completed_run(const std::string& experiment, const std::string& config_hash,
                                             std::int64_t seed) const;
   std::optional<RunDetails> get_run(std::int64_t run_id) const;
