@@ -20,6 +20,7 @@ struct Context {
 void add_run_command(CLI::App& app, Context& context);
 void add_validate_command(CLI::App& app, Context& context);
 void add_lr_curve_command(CLI::App& app, Context& context);
+void add_lr_find_command(CLI::App& app, Context& context);
 void add_plugins_command(CLI::App& app, Context& context);
 void add_runs_command(CLI::App& app, Context& context);
 void add_show_command(CLI::App& app, Context& context);
@@ -30,5 +31,6 @@ void add_report_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_predict_command(CLI::App& app, Context& context);
 void add_resume_command(CLI::App& app, Context& context);
+void add_tokenize_command(CLI::App& app, Context& context);
 
 }  // namespace graft::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   graft::cli::add_run_command(app, context);
   graft::cli::add_validate_command(app, context);
   graft::cli::add_lr_curve_command(app, context);
+  graft::cli::add_lr_find_command(app, context);
   graft::cli::add_plugins_command(app, context);
   graft::cli::add_runs_command(app, context);
   graft::cli::add_show_command(app, context);
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   graft::cli::add_new_command(app, context);
   graft::cli::add_predict_command(app, context);
   graft::cli::add_resume_command(app, context);
+  graft::cli::add_tokenize_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -1,9 +1,11 @@
 #include "predictor.hpp"
 
+#include <fstream>
 #include <thread>
 
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 
 #include "checkpoint.hpp"
@@ -55,6 +57,28 @@ std::vector<std::string> keys_of(const ParamSchema& schema) {
   return keys;
 }
 
+// A model folder's config.json (Hugging Face's), or null when there is none or it is not JSON.
+nlohmann::json folder_config(const std::string& weights) {
+  const std::filesystem::path file = std::filesystem::path(weights) / "config.json";
+  if (weights.empty() || !std::filesystem::is_regular_file(file)) return nullptr;
+  std::ifstream in(file);
+  return nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+}
+
+// id2label of a folder's config.json when it names exactly `count` classes 0..count-1.
+std::vector<std::string> folder_class_names(const std::string& weights, std::size_t count) {
+  const auto config = folder_config(weights);
+  if (!config.is_object() || !config.contains("id2label") || !config["id2label"].is_object()) return {};
+  const auto& id2label = config["id2label"];
+  std::vector<std::string> names;
+  for (std::size_t id = 0; id < count; ++id) {
+    const auto found = id2label.find(std::to_string(id));
+    if (found == id2label.end() || !found->is_string()) return {};
+    names.push_back(found->get<std::string>());
+  }
+  return id2label.size() == count ? names : std::vector<std::string>{};
+}
+
 void prepare(Predictor& predictor) {
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   predictor.model->module().eval();
@@ -63,7 +87,7 @@ void prepare(Predictor& predictor) {
 }  // namespace
 
 Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64_t run_id, const std::string& which,
-                             const std::vector<std::string>& plugin_paths) {
+                             const std::vector<std::string>& plugin_paths, const ModelCheck& check) {
   const auto store = storage::Store::open(store_path, storage::Store::Access::ReadOnly);
   const auto run = store.get_run(run_id);
   if (!run) throw InputError(fmt::format("no run {} in {}", run_id, store_path.string()));
@@ -80,14 +104,18 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
   const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
   const auto resolved = experiment::resolve(file, engine::make_catalog(registry));
   auto choice = resolved.trials.at(0).plugins.at("model");
-  // The checkpoint replaces every weight: do not load (or look for) the pre-trained file.
-  if (choice.params.has("pretrained") && std::holds_alternative<std::string>(choice.params.at("pretrained"))) {
+  // The checkpoint replaces every weight: do not load (or look for) the pre-trained file. A
+  // pre-trained folder stays: it also holds what a checkpoint does not (a text model's config
+  // and tokenizer).
+  if (choice.params.has("pretrained") && std::holds_alternative<std::string>(choice.params.at("pretrained")) &&
+      !std::filesystem::is_directory(std::get<std::string>(choice.params.at("pretrained")))) {
     choice.params.set("pretrained", std::string());
   }
   Predictor predictor;
   predictor.model_name = choice.plugin;
   predictor.classes = classes_of(run->params);
   predictor.model = registry.create_as<Model>(choice.plugin, choice.params, PluginContext{});
+  if (check) check(*predictor.model, choice.plugin);
   if (predictor.classes.empty()) {
     throw InputError(fmt::format("run {} did not record its class names (it was made by an older graft); use "
                                  "--model {} --weights {}",
@@ -99,9 +127,8 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
   return predictor;
 }
 
-Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std::string>& settings,
-                                const std::string& weights, const std::vector<std::string>& plugin_paths) {
-  auto registry = load_registry(plugin_paths);
+Params model_params(const host::Registry& registry, const std::string& plugin, const std::vector<std::string>& settings,
+                    const std::string& weights) {
   const auto& description = registry.get(PluginKind::Model, plugin);
   Params params = Params::defaults(description.schema);
   for (const auto& setting : settings) {
@@ -130,11 +157,35 @@ Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std
       throw InputError(fmt::format("model '{}' needs --set model.{}=...", plugin, spec.key));
     }
   }
+  return params;
+}
+
+std::string model_of_folder(const host::Registry& registry, const std::string& weights) {
+  const auto config = folder_config(weights);
+  if (!config.is_object() || !config.contains("model_type") || !config["model_type"].is_string()) return {};
+  const auto type = config["model_type"].get<std::string>();
+  return registry.find(PluginKind::Model, type) != nullptr ? type : std::string();
+}
+
+Predictor predictor_from_plugin(const std::string& plugin, const std::vector<std::string>& settings,
+                                const std::string& weights, const std::vector<std::string>& plugin_paths,
+                                const ModelCheck& check) {
+  auto registry = load_registry(plugin_paths);
+  const std::string model = plugin.empty() ? model_of_folder(registry, weights) : plugin;
+  if (model.empty()) {
+    throw InputError(fmt::format("--weights {}: give --model PLUGIN too (no config.json naming a loaded model plugin "
+                                 "in it)",
+                                 weights));
+  }
+  const Params params = model_params(registry, model, settings, weights);
   Predictor predictor;
-  predictor.model_name = plugin;
-  predictor.model = registry.create_as<Model>(plugin, params, PluginContext{});
+  predictor.model_name = model;
+  predictor.model = registry.create_as<Model>(model, params, PluginContext{});
+  if (check) check(*predictor.model, model);
   predictor.model->build(TaskSpec{});  // no classes: as many as the weights' head has
-  predictor.classes = numbered_classes(head_size(predictor.model->layer_groups()));
+  const std::size_t classes = head_size(predictor.model->layer_groups());
+  predictor.classes = folder_class_names(weights, classes);
+  if (predictor.classes.empty()) predictor.classes = numbered_classes(classes);
   prepare(predictor);
   return predictor;
 }
