@@ -197,4 +197,32 @@ inline TextData resolve_labels(RawSplit train, std::optional<RawSplit> validatio
   return data;
 }
 
+// The `train`, `validation` and `test` file params of datasets that read labelled records from
+// files; `train_doc` says what the training file holds.
+inline ParamSchema labelled_files_schema(const std::string& train_doc) {
+  return {
+      required_param("train", ParamType::String, train_doc),
+      string_param("validation", "", "file of the validation examples; \"\" = validation_fraction of train"),
+      string_param("test", "", "file of the test examples; \"\" = test_fraction of train"),
+  };
+}
+
+// Reads those files with `read(path, param)` (a RawSplit each), resolves their labels, and holds
+// out test_fraction of train when there is no test file.
+template <class Read>
+TextData read_labelled_files(const Params& params, const LabelSource& source, Read read) {
+  const auto optional = [&](const char* param) -> std::optional<RawSplit> {
+    const auto& path = params.get_string(param);
+    if (path.empty()) return std::nullopt;
+    return read(std::filesystem::path(path), param);
+  };
+  RawSplit train = read(std::filesystem::path(params.get_string("train")), "train");
+  auto validation = optional("validation");
+  auto test = optional("test");
+  const bool held_out = !test.has_value();
+  TextData data = resolve_labels(std::move(train), std::move(validation), std::move(test), params, source);
+  if (held_out) data.test = hold_out_test(data.train, data.num_classes, params.get_float("test_fraction"));
+  return data;
+}
+
 }  // namespace graft::text_datasets

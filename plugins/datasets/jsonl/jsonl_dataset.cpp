@@ -125,26 +125,19 @@ td::RawSplit read_jsonl(const fs::path& file, const std::string& param, const gr
   return split;
 }
 
-std::optional<td::RawSplit> read_optional(const graft::Params& params, const std::string& param) {
-  const auto& path = params.get_string(param);
-  if (path.empty()) return std::nullopt;
-  return read_jsonl(path, param, params);
-}
-
 class JsonlDataset : public td::TextDataset {
  public:
   static graft::ParamSchema schema() {
-    graft::ParamSchema schema = {
-        graft::required_param("train", graft::ParamType::String,
-                              "JSON Lines file (one object per line): the training examples, or all of them when "
-                              "`test` is empty"),
-        graft::string_param("validation", "", "file of the validation examples; \"\" = validation_fraction of train"),
-        graft::string_param("test", "", "file of the test examples; \"\" = test_fraction of train"),
+    graft::ParamSchema schema = td::labelled_files_schema(
+        "JSON Lines file (one object per line): the training examples, or all of them when "
+        "`test` is empty");
+    const graft::ParamSchema own = {
         graft::string_param("text_field", "text", "name of the field holding the text (a string)"),
         graft::string_param("text_pair_field", "",
                             "name of the field holding the second text of sentence pairs; \"\" = no pairs"),
         graft::string_param("label_field", "label", "name of the field holding the label (a string or an integer)"),
     };
+    schema.insert(schema.end(), own.begin(), own.end());
     for (auto& spec : td::label_schema()) schema.push_back(spec);
     schema.push_back(td::test_fraction_param("without `test` only"));
     for (auto& spec : graft::subset_schema()) schema.push_back(spec);
@@ -156,13 +149,10 @@ class JsonlDataset : public td::TextDataset {
       if (params.get_string(key).empty()) throw graft::InputError(fmt::format("dataset.{}: name a field", key));
     }
     const fs::path train_file = params.get_string("train");
-    auto train = read_jsonl(train_file, "train", params);
-    auto validation = read_optional(params, "validation");
-    auto test = read_optional(params, "test");
-    const bool held_out = !test.has_value();
-    auto data = td::resolve_labels(std::move(train), std::move(validation), std::move(test), params,
-                                   td::LabelSource{"field '" + params.get_string("label_field") + "'"});
-    if (held_out) data.test = td::hold_out_test(data.train, data.num_classes, params.get_float("test_fraction"));
+    auto data = td::read_labelled_files(params, td::LabelSource{"field '" + params.get_string("label_field") + "'"},
+                                        [&params](const fs::path& file, const std::string& param) {
+                                          return read_jsonl(file, param, params);
+                                        });
     load(std::move(data), params, context.seed, "jsonl", train_file.string());
   }
 };

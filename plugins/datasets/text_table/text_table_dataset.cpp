@@ -116,21 +116,13 @@ td::RawSplit read_table(const fs::path& file, const std::string& param, const gr
   return split;
 }
 
-std::optional<td::RawSplit> read_optional_table(const graft::Params& params, const std::string& param) {
-  const auto& path = params.get_string(param);
-  if (path.empty()) return std::nullopt;
-  return read_table(path, param, params);
-}
-
 class TextTableDataset : public td::TextDataset {
  public:
   static graft::ParamSchema schema() {
-    graft::ParamSchema schema = {
-        graft::required_param("train", graft::ParamType::String,
-                              "CSV or TSV file with a header row: the training examples, or all of them when `test` "
-                              "is empty"),
-        graft::string_param("validation", "", "file of the validation examples; \"\" = validation_fraction of train"),
-        graft::string_param("test", "", "file of the test examples; \"\" = test_fraction of train"),
+    graft::ParamSchema schema = td::labelled_files_schema(
+        "CSV or TSV file with a header row: the training examples, or all of them when `test` "
+        "is empty");
+    const graft::ParamSchema own = {
         graft::string_param("text_column", "text", "name of the column holding the text"),
         graft::string_param("text_pair_column", "",
                             "name of the column holding the second text of sentence pairs; \"\" = no pairs"),
@@ -142,6 +134,7 @@ class TextTableDataset : public td::TextDataset {
                           "RFC 4180 double quotes (fields holding delimiters, line breaks, \"\"); false = '\"' is "
                           "an ordinary character (TSV files whose texts contain quotes)"),
     };
+    schema.insert(schema.end(), own.begin(), own.end());
     for (auto& spec : td::label_schema()) schema.push_back(spec);
     schema.push_back(td::test_fraction_param("without `test` only"));
     for (auto& spec : graft::subset_schema()) schema.push_back(spec);
@@ -156,13 +149,10 @@ class TextTableDataset : public td::TextDataset {
       throw graft::InputError("dataset.text_column: name the column holding the texts");
     }
     const fs::path train_file = params.get_string("train");
-    auto train = read_table(train_file, "train", params);
-    auto validation = read_optional_table(params, "validation");
-    auto test = read_optional_table(params, "test");
-    const bool held_out = !test.has_value();
-    auto data = td::resolve_labels(std::move(train), std::move(validation), std::move(test), params,
-                                   td::LabelSource{"column '" + params.get_string("label_column") + "'"});
-    if (held_out) data.test = td::hold_out_test(data.train, data.num_classes, params.get_float("test_fraction"));
+    auto data = td::read_labelled_files(params, td::LabelSource{"column '" + params.get_string("label_column") + "'"},
+                                        [&params](const fs::path& file, const std::string& param) {
+                                          return read_table(file, param, params);
+                                        });
     load(std::move(data), params, context.seed, "text_table", train_file.string());
   }
 };
