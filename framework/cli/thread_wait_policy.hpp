@@ -1,0 +1,18 @@
+#pragma once
+// LibTorch's CPU threads come from OpenMP (GNU libgomp on Debian and in pip wheels), whose
+// default policy is to spin for a while at the end of every parallel region, waiting for the
+// next one. On a quiet machine that saves a little latency; on one whose cores are busy with
+// anything else (a compiler, a second graft, a test suite, `graft run --jobs`), the spinning
+// threads take the cores the working ones need. Measured here: a 2-thread BERT-tiny training
+// step with one of the 2 cores busy took 6.6 s with the default policy and 0.26 s with
+// OMP_WAIT_POLICY=PASSIVE (PyTorch 1.13 shows the same: 4.9 vs 122 samples/s).
+//
+// libgomp reads the policy once, when it loads, before main(); so graft re-executes itself once
+// with OMP_WAIT_POLICY=PASSIVE unless the user set OMP_WAIT_POLICY or GOMP_SPINCOUNT (theirs
+// wins: `OMP_WAIT_POLICY=ACTIVE graft run ...` restores the spinning).
+namespace graft::cli {
+
+// Returns only if no re-execution happened (a policy was set, or exec failed).
+void ensure_passive_thread_wait(char** argv);
+
+}  // namespace graft::cli
