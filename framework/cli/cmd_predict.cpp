@@ -250,20 +250,25 @@ void add_predict_command(CLI::App& app, Context& context) {
   command->add_option("--model", arguments->model,
                       "model plugin, when predicting without a run (optional for a Hugging Face folder as --weights: "
                       "its config.json's model_type)");
-  command->add_option("--set", arguments->settings, "with --model: a model param, --set model.depth=50 (repeatable)");
+  // Repeatable options take one value per use, so that image files after them stay positional.
+  command->add_option("--set", arguments->settings, "with --model: a model param, --set model.depth=50 (repeatable)")
+      ->allow_extra_args(false);
   command->add_option("--weights", arguments->weights,
                       "with --model: a .safetensors state dict (the head gives the class count), or a model folder "
                       "(a Hugging Face BERT folder)");
   command->add_option("IMAGE", arguments->images, "image files (PNG or JPEG), for image models");
-  command->add_option("--text", arguments->texts, "a text to classify, for text models (repeatable)");
+  command->add_option("--text", arguments->texts, "a text to classify, for text models (repeatable)")
+      ->allow_extra_args(false);
   command->add_option("--text-pair", arguments->text_pairs,
-                      "the second text of a sentence pair, one per --text, matched by position (repeatable)");
+                      "the second text of a sentence pair, one per --text, matched by position (repeatable)")
+      ->allow_extra_args(false);
   command->add_option("--input-file", arguments->input_file,
                       "a file of texts to classify, one per line; TEXT<TAB>PAIR for sentence pairs");
   command->add_option("--top", arguments->top, "classes per input in the table (default 5)");
   command->add_flag("--features", arguments->features,
                     "with --json: also the backbone features of each input (a text model: BERT's pooler output)");
-  command->add_option("--plugin-path", arguments->plugin_paths, "extra folder of plugin libraries (repeatable)");
+  command->add_option("--plugin-path", arguments->plugin_paths, "extra folder of plugin libraries (repeatable)")
+      ->allow_extra_args(false);
   add_format_flags(*command, arguments->format);
   command->callback([arguments, &context] { context.exit_status = run_predict(*arguments, context); });
 }

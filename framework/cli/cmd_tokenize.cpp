@@ -139,13 +139,17 @@ void add_tokenize_command(CLI::App& app, Context& context) {
                       "config.json's model_type)");
   command->add_option("--weights", arguments->weights, "the model's pretrained folder (tokenizer files, config.json)");
   command->add_option("--set", arguments->settings,
-                      "a model param, --set model.tokenizer=DIR (repeatable; no weights are loaded)");
-  command->add_option("--text", arguments->texts, "a text to encode (repeatable: one encoding per text)")->required();
+                      "a model param, --set model.tokenizer=DIR (repeatable; no weights are loaded)")
+      ->allow_extra_args(false);
+  command->add_option("--text", arguments->texts, "a text to encode (repeatable: one encoding per text)")
+      ->allow_extra_args(false)->required();
   command->add_option("--text-pair", arguments->text_pairs,
-                      "the second text of a pair, one per --text, matched by position (repeatable)");
+                      "the second text of a pair, one per --text, matched by position (repeatable)")
+      ->allow_extra_args(false);
   command->add_option("--max-length", arguments->max_length,
                       "truncate and pad to N tokens; default: truncate to the model's max_length, no padding");
-  command->add_option("--plugin-path", arguments->plugin_paths, "extra folder of plugin libraries (repeatable)");
+  command->add_option("--plugin-path", arguments->plugin_paths, "extra folder of plugin libraries (repeatable)")
+      ->allow_extra_args(false);
   add_format_flags(*command, arguments->format);
   command->callback([arguments, &context] { context.exit_status = run_tokenize(*arguments); });
 }
