@@ -44,6 +44,10 @@ WORKLOADS = {
     "probe_cached": ("probe.toml", 12, ["train.feature_cache=true", "train.epochs=20"],
                      ["dataset.train_per_class=128", "train.epochs=2"]),
 }
+# glibc malloc with a fixed mmap threshold (32 MiB, the largest its dynamic one reaches) and heap
+# trimming practically off: freed memory stays mapped, so big tensors do not fault their pages in
+# again every step (docs/benchmarks.md, findings).
+FIXED_MALLOC = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824"
 QUICK_WARMUP = 2
 QUICK_BERT_EXAMPLES = 128
 BERT_EXAMPLES = 400
@@ -153,35 +157,37 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Process:
-    """A finished command: stdout, wall seconds, peak RSS (MiB), and its CPU time (user + system,
-    every thread) sampled every 20 ms as (unix time, CPU seconds), to read the CPU time of a span."""
+    """A finished command: stdout, wall seconds, peak RSS (MiB), and counters of the process (all
+    threads) sampled every 20 ms as (unix time, CPU seconds (user + system), minor page faults),
+    to read what a span of its life cost."""
 
-    def __init__(self, out, wall, rss, cpu_samples):
-        self.out, self.wall, self.rss, self.cpu_samples = out, wall, rss, cpu_samples
+    def __init__(self, out, wall, rss, samples):
+        self.out, self.wall, self.rss, self.samples = out, wall, rss, samples
 
-    def cpu_at(self, when):
-        samples = self.cpu_samples
-        for (t0, c0), (t1, c1) in zip(samples, samples[1:]):
-            if t0 <= when <= t1:
-                return c0 + (c1 - c0) * (when - t0) / (t1 - t0) if t1 > t0 else c0
+    def counter_at(self, when, column):
+        for a, b in zip(self.samples, self.samples[1:]):
+            if a[0] <= when <= b[0]:
+                return a[column] + (b[column] - a[column]) * (when - a[0]) / (b[0] - a[0]) if b[0] > a[0] else a[column]
         return None
 
-    def cpu_seconds(self, spans):
-        """CPU seconds inside the spans; None when a span is too short for the 10 ms clock ticks."""
+    def in_spans(self, spans, column):
+        """The counter's growth inside the spans; None when a span is shorter than a second (the
+        CPU clock ticks every 10 ms, the samples every 20 ms)."""
         total = 0.0
         for start, end in spans:
-            a, b = self.cpu_at(start), self.cpu_at(end)
+            a, b = self.counter_at(start, column), self.counter_at(end, column)
             if a is None or b is None or end - start < 1.0:
                 return None
             total += b - a
         return total
 
 
-def read_cpu_seconds(pid):
+def read_counters(pid):
+    """(CPU seconds, minor page faults) of a running process, every thread included."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, int(fields[7])  # utime + stime, minflt
     except (OSError, IndexError, ValueError):
         return None
 
@@ -197,9 +203,9 @@ def run_process(command, log_path, env):
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            cpu = read_cpu_seconds(process.pid)
-            if cpu is not None:
-                samples.append((time.time(), cpu))
+            counters = read_counters(process.pid)
+            if counters is not None:
+                samples.append((time.time(), *counters))
             time.sleep(0.02)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -262,15 +268,19 @@ def run_loop(args, impl, config, work):
 
 def add_process_figures(result, process):
     result.update(wall_seconds=process.wall, peak_rss_mib=process.rss)
-    cpu = process.cpu_seconds(result["spans"])
+    cpu = process.in_spans(result["spans"], 1)
     if cpu:
         result.update(cpu_seconds=cpu, samples_per_cpu_s=result["timed_samples"] / cpu)
+    faults = process.in_spans(result["spans"], 2)
+    if faults is not None:
+        result["minor_faults_per_step"] = faults / result["timed_steps"]
 
 
 def machine_info(args):
     info = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
             "host": platform.node(), "kernel": platform.release(), "cores": os.cpu_count(),
-            "threads": args.threads, "omp_wait_policy": args.wait_policy}
+            "threads": args.threads, "omp_wait_policy": args.wait_policy,
+            "glibc_tunables": args.env.get("GLIBC_TUNABLES", "")}
     try:
         with open("/proc/cpuinfo") as f:
             info["cpu"] = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
@@ -308,9 +318,10 @@ def summarise(results, flops, peak):
             s["min"], s["max"] = min(rates), max(rates)
             s["peak_rss_mib"] = median([r["peak_rss_mib"] for r in s["runs"]])
             s["wall_seconds"] = median([r["wall_seconds"] for r in s["runs"]])
-            per_cpu = [r["samples_per_cpu_s"] for r in s["runs"] if "samples_per_cpu_s" in r]
-            if len(per_cpu) == len(s["runs"]):
-                s["samples_per_cpu_s"] = median(per_cpu)
+            for key in ("samples_per_cpu_s", "minor_faults_per_step"):
+                values = [r[key] for r in s["runs"] if key in r]
+                if len(values) == len(s["runs"]):
+                    s[key] = median(values)
             if all("feature_seconds" in r for r in s["runs"]):
                 s["feature_seconds"] = median([r["feature_seconds"] for r in s["runs"]])
             if name in flops:
@@ -339,12 +350,15 @@ def markdown(summary, flops, peak, configs):
         cells = [fmt(v) if v is None else f"{fmt(v)} ({impls_of[i]['min']:,.0f}–{impls_of[i]['max']:,.0f})"
                  for i, v in zip(("graft", "pytorch", "libtorch"), (g, p, h))]
         lines.append(f"| {name} | {timed} | {' | '.join(cells)} | {ratio(g, p)} | {ratio(g, h)} |")
-    lines += ["", "CPU time (user + system, all threads) inside the same timed spans:", "",
+    lines += ["", "CPU time (user + system, all threads) and minor page faults inside the same timed spans:", "",
               "| workload | graft ex/CPU-s | PyTorch ex/CPU-s | hand-written ex/CPU-s | graft / PyTorch | "
-              "graft / hand-written |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+              "graft / hand-written | minor faults / step graft / PyTorch / hand-written |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for name, impls_of in summary.items():
         g, p, h = (impls_of.get(i, {}).get("samples_per_cpu_s") for i in ("graft", "pytorch", "libtorch"))
-        lines.append(f"| {name} | {fmt(g)} | {fmt(p)} | {fmt(h)} | {ratio(g, p)} | {ratio(g, h)} |")
+        faults = " / ".join(fmt(impls_of.get(i, {}).get("minor_faults_per_step"), 0)
+                            for i in ("graft", "pytorch", "libtorch"))
+        lines.append(f"| {name} | {fmt(g)} | {fmt(p)} | {fmt(h)} | {ratio(g, p)} | {ratio(g, h)} | {faults} |")
     lines += ["", "| workload | peak RSS MiB graft / PyTorch / hand-written | graft log_every_steps=1 vs W | "
               "train GFLOP / example | GFLOP/s graft / PyTorch / hand-written | share of matmul peak |",
               "| --- | --- | ---: | ---: | --- | --- |"]
@@ -387,6 +401,9 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep graft's stores and checkpoints")
     parser.add_argument("--json", help="write every run and the summary to this file")
     parser.add_argument("--no-matmul", action="store_true", help="skip the matmul peak measurement")
+    parser.add_argument("--fixed-malloc", action="store_true",
+                        help=f"run all three with GLIBC_TUNABLES={FIXED_MALLOC} (glibc's heap trimming off: "
+                             "see docs/benchmarks.md)")
     parser.add_argument("--wait-policy", choices=["PASSIVE", "ACTIVE"],
                         default=os.environ.get("OMP_WAIT_POLICY", "PASSIVE").upper(),
                         help="OMP_WAIT_POLICY of all three (default: graft's own default, PASSIVE)")
@@ -403,6 +420,8 @@ def main():
     # (framework/cli/thread_wait_policy.hpp); every process gets the same policy.
     env = dict(os.environ, OMP_WAIT_POLICY=args.wait_policy)
     env.pop("GOMP_SPINCOUNT", None)
+    if args.fixed_malloc:
+        env["GLIBC_TUNABLES"] = FIXED_MALLOC
     env.pop("OMP_NUM_THREADS", None)
     args.env = env
     work = args.work or tempfile.mkdtemp(prefix="graft-bench-")
@@ -472,7 +491,8 @@ def main():
     summary = summarise(results, flops, peak)
     table = markdown(summary, flops, peak, configs)
     print(f"Measured {info['date']} on {info.get('cpu', '?')} ({info['cores']} cores, {info.get('memory_gib', '?')} "
-          f"GiB), {args.threads} threads, OMP_WAIT_POLICY={args.wait_policy}, {args.repeats} run(s) each"
+          f"GiB), {args.threads} threads, OMP_WAIT_POLICY={args.wait_policy}"
+          f"{', GLIBC_TUNABLES=' + info['glibc_tunables'] if info['glibc_tunables'] else ''}, {args.repeats} run(s) each"
           f"{' (QUICK)' if args.quick else ''}; "
           f"load average before {tuple(round(x, 2) for x in info['load_before'])}, "
           f"after {tuple(round(x, 2) for x in info['load_after'])}.\n")
