@@ -76,85 +76,100 @@ const char* const kScript = R"js(
     return values;
   }
 
-  // series: [{name, colour, points: [[x, y], ...]}]. Non-finite values (a diverged loss) are gaps.
-  function drawChart(parent, title, series, xName) {
+  // What every chart shares: its box and heading, the "no values" note, the plot's geometry, the
+  // grid with tick labels, and lines split at non-finite values (a diverged loss is a gap).
+  var PLOT = {width: 600, height: 300, left: 56, right: 12, top: 10, bottom: 36};
+  function finite(value) { return value !== null && isFinite(value); }
+
+  function chartBox(parent, metric, title) {
     var box = document.createElement('div');
     box.className = 'chart';
-    box.setAttribute('data-metric', title);
+    box.setAttribute('data-metric', metric);
     var heading = document.createElement('h3');
     heading.textContent = title;
     box.appendChild(heading);
     parent.appendChild(box);
+    return box;
+  }
+
+  function showEmpty(box) {
+    var empty = document.createElement('p');
+    empty.className = 'empty';
+    empty.textContent = 'no values';
+    box.appendChild(empty);
+    box.setAttribute('data-drawn', 'true');
+  }
+
+  // Maps data to the plot: x(value), y(value) over [x0, x1] x [y0, y1].
+  function scales(x0, x1, y0, y1) {
+    return {
+      x: function (value) { return PLOT.left + (value - x0) / (x1 - x0) * (PLOT.width - PLOT.left - PLOT.right); },
+      y: function (value) { return PLOT.top + (1 - (value - y0) / (y1 - y0)) * (PLOT.height - PLOT.top - PLOT.bottom); }
+    };
+  }
+
+  // Grid lines and tick labels (xLabel(value) for the x ticks), and the x axis's name.
+  function drawAxes(svg, scale, xTicks, yTicks, xLabel, xName) {
+    var grid = element('g', {'class': 'grid'}, svg), axis = element('g', {'class': 'axis'}, svg);
+    yTicks.forEach(function (value) {
+      element('line', {x1: PLOT.left, x2: PLOT.width - PLOT.right, y1: scale.y(value), y2: scale.y(value)}, grid);
+      element('text', {x: PLOT.left - 6, y: scale.y(value) + 4, 'text-anchor': 'end'}, axis).textContent = label(value);
+    });
+    xTicks.forEach(function (value) {
+      element('line', {x1: scale.x(value), x2: scale.x(value), y1: PLOT.top, y2: PLOT.height - PLOT.bottom}, grid);
+      element('text', {x: scale.x(value), y: PLOT.height - PLOT.bottom + 16, 'text-anchor': 'middle'}, axis)
+          .textContent = xLabel(value);
+    });
+    element('text', {x: (PLOT.left + PLOT.width - PLOT.right) / 2, y: PLOT.height - 4, 'text-anchor': 'middle'}, axis)
+        .textContent = xName;
+  }
+
+  // One polyline per run of finite points, titled `name`; returns the runs' point lists.
+  function drawLines(group, scale, points, attributes, name) {
+    var pieces = [[]];
+    points.forEach(function (p) {
+      if (!finite(p[1])) { pieces.push([]); return; }
+      pieces[pieces.length - 1].push(scale.x(p[0]).toFixed(1) + ',' + scale.y(p[1]).toFixed(1));
+    });
+    pieces = pieces.filter(function (piece) { return piece.length > 0; });
+    pieces.forEach(function (piece) {
+      var line = element('polyline', Object.assign({points: piece.join(' ')}, attributes), group);
+      element('title', {}, line).textContent = name;
+    });
+    return pieces;
+  }
+
+  // series: [{name, colour, points: [[x, y], ...]}]. Non-finite values (a diverged loss) are gaps.
+  function drawChart(parent, title, series, xName) {
+    var box = chartBox(parent, title, title);
 
     var xs = [], ys = [];
     series.forEach(function (s) {
       s.points.forEach(function (p) {
-        if (p[1] !== null && isFinite(p[1])) { xs.push(p[0]); ys.push(p[1]); }
+        if (finite(p[1])) { xs.push(p[0]); ys.push(p[1]); }
       });
     });
-    if (xs.length === 0) {
-      var empty = document.createElement('p');
-      empty.className = 'empty';
-      empty.textContent = 'no values';
-      box.appendChild(empty);
-      box.setAttribute('data-drawn', 'true');
-      return;
-    }
-    var width = 600, height = 300, left = 56, right = 12, top = 10, bottom = 36;
+    if (xs.length === 0) { showEmpty(box); return; }
     var xTicks = ticks(Math.min.apply(null, xs), Math.max.apply(null, xs), 6, true);
     var yTicks = ticks(Math.min.apply(null, ys), Math.max.apply(null, ys), 5, false);
-    var x0 = xTicks[0], x1 = xTicks[xTicks.length - 1], y0 = yTicks[0], y1 = yTicks[yTicks.length - 1];
-    function x(value) { return left + (value - x0) / (x1 - x0) * (width - left - right); }
-    function y(value) { return top + (1 - (value - y0) / (y1 - y0)) * (height - top - bottom); }
+    var scale = scales(xTicks[0], xTicks[xTicks.length - 1], yTicks[0], yTicks[yTicks.length - 1]);
 
-    var svg = element('svg', {viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': title}, box);
-    var grid = element('g', {'class': 'grid'}, svg), axis = element('g', {'class': 'axis'}, svg);
-    yTicks.forEach(function (value) {
-      element('line', {x1: left, x2: width - right, y1: y(value), y2: y(value)}, grid);
-      element('text', {x: left - 6, y: y(value) + 4, 'text-anchor': 'end'}, axis).textContent = label(value);
-    });
-    xTicks.forEach(function (value) {
-      element('line', {x1: x(value), x2: x(value), y1: top, y2: height - bottom}, grid);
-      element('text', {x: x(value), y: height - bottom + 16, 'text-anchor': 'middle'}, axis).textContent = label(value);
-    });
-    element('text', {x: (left + width - right) / 2, y: height - 4, 'text-anchor': 'middle'}, axis).textContent = xName;
-
+    var svg = element('svg', {viewBox: '0 0 ' + PLOT.width + ' ' + PLOT.height, role: 'img', 'aria-label': title}, box);
+    drawAxes(svg, scale, xTicks, yTicks, label, xName);
     var lines = element('g', {'class': 'series'}, svg);
     series.forEach(function (s) {
-      var runs = [[]];  // split at gaps
-      s.points.forEach(function (p) {
-        if (p[1] === null || !isFinite(p[1])) { runs.push([]); return; }
-        runs[runs.length - 1].push(x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1));
-      });
-      runs.forEach(function (points) {
-        if (points.length === 0) return;
-        var line = element('polyline', {points: points.join(' '), stroke: s.colour}, lines);
-        element('title', {}, line).textContent = s.name;
-        if (points.length === 1) {
+      drawLines(lines, scale, s.points, {stroke: s.colour}, s.name).forEach(function (points) {
+        if (points.length === 1) {  // a lone point has no line to show it
           var xy = points[0].split(',');
           element('circle', {cx: xy[0], cy: xy[1], r: 3, fill: s.colour}, lines);
         }
       });
     });
-    box.appendChild(legend());
+    box.appendChild(legendOf(data.groups.map(function (name, index) { return [name, colour(index)]; })));
     box.setAttribute('data-drawn', 'true');
   }
 
   var data;
-  function legend() {
-    var node = document.createElement('div');
-    node.className = 'legend';
-    data.groups.forEach(function (name, index) {
-      var item = document.createElement('span');
-      var swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = colour(index);
-      item.appendChild(swatch);
-      item.appendChild(document.createTextNode(name));
-      node.appendChild(item);
-    });
-    return node;
-  }
 
   function runName(run) { return 'run ' + run.id + ' ' + run.trial; }
 
@@ -181,14 +196,9 @@ const char* const kScript = R"js(
                      ['minimum', 'minimum/10', '#9467bd']];
   var clips = 0;
   function drawLrFind(parent, run) {
-    var box = document.createElement('div');
-    box.className = 'chart';
-    box.setAttribute('data-metric', 'lr_find');
+    var title = runName(run) + ': loss vs learning rate (' + run.stopped + ')';
+    var box = chartBox(parent, 'lr_find', title);
     box.setAttribute('data-run', String(run.id));
-    var heading = document.createElement('h3');
-    heading.textContent = runName(run) + ': loss vs learning rate (' + run.stopped + ')';
-    box.appendChild(heading);
-    parent.appendChild(box);
 
     function curve(values) {
       var points = [];
@@ -198,69 +208,37 @@ const char* const kScript = R"js(
       }
       return points;
     }
-    function finite(value) { return value !== null && isFinite(value); }
     var smoothed = curve(run.smoothed), raw = curve(run.loss);
     var fitted = smoothed.length > 10 ? smoothed.slice(0, smoothed.length - 5) : smoothed;
     var xs = smoothed.map(function (p) { return p[0]; });
     var ys = fitted.filter(function (p) { return finite(p[1]); }).map(function (p) { return p[1]; });
-    if (xs.length === 0 || ys.length === 0) {
-      var empty = document.createElement('p');
-      empty.className = 'empty';
-      empty.textContent = 'no values';
-      box.appendChild(empty);
-      box.setAttribute('data-drawn', 'true');
-      return;
-    }
-    var width = 600, height = 300, left = 56, right = 12, top = 10, bottom = 36;
+    if (xs.length === 0 || ys.length === 0) { showEmpty(box); return; }
     var x0 = Math.floor(Math.min.apply(null, xs)), x1 = Math.ceil(Math.max.apply(null, xs));
     if (x1 === x0) x1 = x0 + 1;
     var every = Math.max(1, Math.ceil((x1 - x0) / 10)), xTicks = [];
     for (var decade = x0; decade <= x1; decade += every) xTicks.push(decade);
     var yTicks = ticks(Math.min.apply(null, ys), Math.max.apply(null, ys), 5, false);
-    var y0 = yTicks[0], y1 = yTicks[yTicks.length - 1];
-    function x(value) { return left + (value - x0) / (x1 - x0) * (width - left - right); }
-    function y(value) { return top + (1 - (value - y0) / (y1 - y0)) * (height - top - bottom); }
+    var y1 = yTicks[yTicks.length - 1];
+    var scale = scales(x0, x1, yTicks[0], y1), x = scale.x, y = scale.y;
+    var top = PLOT.top, bottom = PLOT.height - PLOT.bottom;
 
-    var svg = element('svg', {viewBox: '0 0 ' + width + ' ' + height, role: 'img',
-                              'aria-label': heading.textContent}, box);
+    var svg = element('svg', {viewBox: '0 0 ' + PLOT.width + ' ' + PLOT.height, role: 'img', 'aria-label': title}, box);
     var clipId = 'lr-find-clip-' + (clips++);
     var clip = element('clipPath', {id: clipId}, element('defs', {}, svg));
-    element('rect', {x: left, y: top, width: width - left - right, height: height - top - bottom}, clip);
-    var grid = element('g', {'class': 'grid'}, svg), axis = element('g', {'class': 'axis'}, svg);
-    yTicks.forEach(function (value) {
-      element('line', {x1: left, x2: width - right, y1: y(value), y2: y(value)}, grid);
-      element('text', {x: left - 6, y: y(value) + 4, 'text-anchor': 'end'}, axis).textContent = label(value);
-    });
-    xTicks.forEach(function (value) {
-      element('line', {x1: x(value), x2: x(value), y1: top, y2: height - bottom}, grid);
-      element('text', {x: x(value), y: height - bottom + 16, 'text-anchor': 'middle'}, axis).textContent =
-          label(Math.pow(10, value));
-    });
-    element('text', {x: (left + width - right) / 2, y: height - 4, 'text-anchor': 'middle'}, axis).textContent =
-        'learning rate (log scale)';
+    element('rect', {x: PLOT.left, y: top, width: PLOT.width - PLOT.left - PLOT.right, height: bottom - top}, clip);
+    drawAxes(svg, scale, xTicks, yTicks, function (decade) { return label(Math.pow(10, decade)); },
+             'learning rate (log scale)');
 
     var lines = element('g', {'class': 'series', 'clip-path': 'url(#' + clipId + ')'}, svg);
-    function polylines(points, stroke, style, name) {
-      var pieces = [[]];  // split at gaps (a NaN loss)
-      points.forEach(function (p) {
-        if (!finite(p[1])) { pieces.push([]); return; }
-        pieces[pieces.length - 1].push(x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1));
-      });
-      pieces.forEach(function (piece) {
-        if (piece.length === 0) return;
-        var line = element('polyline', {points: piece.join(' '), stroke: stroke, style: style}, lines);
-        element('title', {}, line).textContent = name;
-      });
-    }
-    polylines(raw, '#c0c6cc', 'stroke-width: 1', 'loss');
-    polylines(smoothed, '#1f77b4', '', 'smoothed loss');
+    drawLines(lines, scale, raw, {stroke: '#c0c6cc', style: 'stroke-width: 1'}, 'loss');
+    drawLines(lines, scale, smoothed, {stroke: '#1f77b4', style: ''}, 'smoothed loss');
 
     var marks = element('g', {'class': 'marks'}, svg), entries = [['smoothed loss', '#1f77b4'], ['loss', '#c0c6cc']];
     SUGGESTIONS.forEach(function (suggestion) {
       var value = run.suggestions[suggestion[0]];
       if (value === null || value === undefined || !(value > 0)) return;
       var at = Math.log10(value), name = suggestion[1] + ' ' + label(value);
-      var line = element('line', {x1: x(at), x2: x(at), y1: top, y2: height - bottom, stroke: suggestion[2]}, marks);
+      var line = element('line', {x1: x(at), x2: x(at), y1: top, y2: bottom, stroke: suggestion[2]}, marks);
       element('title', {}, line).textContent = name;
       // A dot on the curve at the point nearest to the suggestion.
       var nearest = null;
