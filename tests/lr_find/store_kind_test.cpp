@@ -12,9 +12,12 @@
 #include "command.hpp"
 #include "graft/errors.hpp"
 #include "storage/test_support.hpp"
-#include "support/capture_stdout.hpp"
+#include "support/run_graft.hpp"
+#include "support/store_commands.hpp"
 
 using namespace graft;
+using graft::testing::graft_cli;
+using graft::testing::Printed;
 using graft::storage::test::TempDir;
 using Catch::Matchers::Contains;
 using nlohmann::json;
@@ -148,55 +151,6 @@ std::int64_t record_training(storage::Store& store, const std::string& experimen
                          {"best.val.accuracy", 5, std::nullopt, accuracy, 0}});
   store.finish_run(id, storage::RunStatus::Completed);
   return id;
-}
-
-struct Printed {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-// `graft --db STORE ARGS...` through the store's commands, with main()'s error handling.
-Printed graft_cli(const std::filesystem::path& store, std::vector<std::string> args) {
-  CLI::App app{"graft", "graft"};
-  app.require_subcommand(1);
-  cli::Context context;
-  context.db = store.string();
-  cli::add_runs_command(app, context);
-  cli::add_show_command(app, context);
-  cli::add_compare_command(app, context);
-  cli::add_export_command(app, context);
-  cli::add_report_command(app, context);
-  args.insert(args.begin(), "graft");
-  std::vector<const char*> argv;
-  for (const auto& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream err;
-  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
-  Printed printed;
-  {
-    graft::testing::CaptureStdout capture;
-    try {
-      app.parse(static_cast<int>(argv.size()), argv.data());
-      printed.status = context.exit_status;
-    } catch (const InputError& error) {
-      printed.status = 2;
-      err << "error: " << error.what();
-    } catch (const storage::StoreError& error) {
-      printed.status = 2;
-      err << "error: " << error.what();
-    }
-    printed.out = capture.text();
-  }
-  std::cerr.rdbuf(saved);
-  printed.err = err.str();
-  return printed;
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -365,7 +319,7 @@ TEST_CASE("compare --experiment and report leave lr_find runs out of the compari
     const auto made = graft_cli(path, {"report", "--experiment", "sweep", "--out", page.string()});
     INFO(made.err);
     REQUIRE(made.status == 0);
-    const std::string html = read_file(page);
+    const std::string html = graft::testing::read_text(page);
     CHECK_THAT(html, Contains("<table id=\"comparison\">") && Contains("2 completed run(s) in 1 group(s) and 1 LR "
                                                                            "range test(s)"));
     CHECK_THAT(html, Contains("<h2>Learning-rate finder</h2>") && Contains("<table id=\"lr-find-suggestions\">") &&
@@ -379,7 +333,7 @@ TEST_CASE("compare --experiment and report leave lr_find runs out of the compari
     const auto made = graft_cli(path, {"report", "--experiment", "probe", "--out", page.string()});
     INFO(made.err);
     REQUIRE(made.status == 0);
-    const std::string html = read_file(page);
+    const std::string html = graft::testing::read_text(page);
     CHECK_THAT(html, !Contains("<table id=\"comparison\">") && Contains("No completed training run yet"));
     CHECK_THAT(html, Contains("<table id=\"lr-find-suggestions\">") && Contains("\"comparison\":null"));
   }

@@ -10,57 +10,17 @@
 
 #include "command.hpp"
 #include "graft/errors.hpp"
-#include "support/capture_stdout.hpp"
+#include "support/store_commands.hpp"
 #include "test_support.hpp"
 
 using namespace graft;
+using graft::testing::graft_cli;
+using graft::testing::Printed;
 using graft::storage::test::TempDir;
 using Catch::Matchers::Contains;
 using nlohmann::json;
 
 namespace {
-
-struct Printed {
-  int status = 0;
-  std::string out;
-  std::string err;  // what the command printed itself, or the error main would print
-};
-
-// `graft --db STORE ARGS...` through the commands under test. Errors that main() turns into
-// "error: ..." with status 2 are turned into the same here.
-Printed graft_cli(const std::filesystem::path& store, std::vector<std::string> args) {
-  CLI::App app{"graft", "graft"};
-  app.require_subcommand(1);
-  cli::Context context;
-  context.db = store.string();
-  cli::add_runs_command(app, context);
-  cli::add_compare_command(app, context);
-  cli::add_export_command(app, context);
-  cli::add_report_command(app, context);
-  args.insert(args.begin(), "graft");
-  std::vector<const char*> argv;
-  for (const auto& arg : args) argv.push_back(arg.c_str());
-  std::ostringstream err;
-  std::streambuf* saved = std::cerr.rdbuf(err.rdbuf());
-  Printed printed;
-  {
-    graft::testing::CaptureStdout capture;
-    try {
-      app.parse(static_cast<int>(argv.size()), argv.data());
-      printed.status = context.exit_status;
-    } catch (const InputError& error) {
-      printed.status = 2;
-      err << "error: " << error.what();
-    } catch (const storage::StoreError& error) {
-      printed.status = 2;
-      err << "error: " << error.what();
-    }
-    printed.out = capture.text();
-  }
-  std::cerr.rdbuf(saved);
-  printed.err = err.str();
-  return printed;
-}
 
 // "sweep": two lrs x three seeds, completed, with best.* metrics that depend on both; one failed
 // run that must not count in comparisons.
