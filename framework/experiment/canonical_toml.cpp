@@ -44,7 +44,10 @@ void canonicalize(Trial& trial) {
   std::string text, hashed;
   trial.flat.clear();
   for (const auto& [table, section] : sections(trial)) {
-    const std::string header = (text.empty() ? "[" : "\n[") + toml_key(table) + "]\n";
+    const std::string family = family_of(table);
+    const std::string name =
+        family.empty() ? toml_key(table) : family + "." + toml_key(table.substr(family.size() + 1));
+    const std::string header = (text.empty() ? "[" : "\n[") + name + "]\n";
     text += header;
     hashed += header;
     for (const auto& [key, value] : section) {

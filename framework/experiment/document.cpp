@@ -1,6 +1,7 @@
 #include "document.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,32 @@ const Table* Document::find(std::string_view name) const {
 
 Table* Document::find(std::string_view name) {
   return const_cast<Table*>(static_cast<const Document&>(*this).find(name));
+}
+
+bool is_table_family(std::string_view name) { return name == kTaskFamily; }
+
+std::string family_of(std::string_view table) {
+  const auto dot = table.find('.');
+  if (dot == std::string_view::npos) return {};
+  const auto family = table.substr(0, dot);
+  return is_table_family(family) ? std::string(family) : std::string();
+}
+
+bool is_member_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-';
+  });
+}
+
+std::pair<std::string, std::string> split_table_key(const std::string& key) {
+  auto dot = key.find('.');
+  if (dot == std::string::npos || dot == 0) return {};
+  if (is_table_family(std::string_view(key).substr(0, dot))) {
+    dot = key.find('.', dot + 1);
+    if (dot == std::string::npos) return {};
+  }
+  if (dot + 1 == key.size()) return {};
+  return {key.substr(0, dot), key.substr(dot + 1)};
 }
 
 Table& Document::find_or_add(const std::string& name, const Location& at) {

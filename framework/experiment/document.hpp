@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "experiment.hpp"
+
 namespace graft::experiment {
 
 // Where a key or value was written: `FILE:LINE:COL` or `--set TEXT`.

@@ -15,6 +15,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "graft/errors.hpp"
@@ -34,6 +36,9 @@ struct SchemaCatalog {
   std::map<std::string, ParamSchema> engine_tables;
   // Tables naming a plugin with `plugin = "..."`: "model", "dataset", "strategy", "scheduler".
   std::map<std::string, PluginKind> plugin_tables;
+  // Families of plugin tables, [FAMILY.NAME] each ("tasks" -> Dataset): any number of members,
+  // none required; plugin_table_extras of the family apply to each member.
+  std::map<std::string, PluginKind> plugin_table_families;
   // Default plugin of a plugin table that may be omitted ("strategy" -> "full"); a table without
   // an entry here is required.
   std::map<std::string, std::string> default_plugins;
@@ -47,6 +52,19 @@ struct SchemaCatalog {
   // Names of every plugin of a kind (for "did you mean" and the list in the error).
   std::function<std::vector<std::string>(PluginKind kind)> plugin_names;
 };
+
+// A table family holds any number of tables of the same kind, one per member, written
+// [FAMILY.MEMBER] (e.g. [tasks.coarse]); the member table is named "FAMILY.MEMBER" throughout,
+// and its keys are "FAMILY.MEMBER.KEY" in --set and [sweep]. Member names are bare TOML keys.
+inline constexpr std::string_view kTaskFamily = "tasks";
+bool is_table_family(std::string_view name);
+// "tasks.coarse" -> "tasks"; "" for a table outside any family.
+std::string family_of(std::string_view table);
+bool is_member_name(std::string_view name);
+
+// "train.lr" -> {"train", "lr"}; "tasks.coarse.weight" -> {"tasks.coarse", "weight"}. Either part
+// is empty when `key` does not name TABLE.KEY.
+std::pair<std::string, std::string> split_table_key(const std::string& key);
 
 // A `--set KEY=VALUE` from the command line. KEY is dotted ("train.lr", "model.plugin"); VALUE is
 // typed by the schema of KEY (so `--set train.lr=3e-4` is a float, `--set train.lr=1` too, and

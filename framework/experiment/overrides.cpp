@@ -16,10 +16,9 @@ std::string trim(const std::string& text) {
 
 // "train.lr" -> {"train", "lr"}; both parts non-empty.
 std::pair<std::string, std::string> split_dotted(const std::string& key, const Location& at, const char* example) {
-  auto dot = key.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
-    fail(at, fmt::format("'{}' must be TABLE.KEY, e.g. {}", key, example));
-  return {key.substr(0, dot), key.substr(dot + 1)};
+  auto parts = split_table_key(key);
+  if (parts.first.empty()) fail(at, fmt::format("'{}' must be TABLE.KEY, e.g. {}", key, example));
+  return parts;
 }
 
 // Whether the linked sweep key "a.x, b.y" names `key`.

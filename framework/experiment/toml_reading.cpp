@@ -123,7 +123,23 @@ Document read_toml(std::string_view text, const std::string& display_name) {
     if (node.is_array_of_tables()) fail(key_at, fmt::format("[[{0}]] is a list of tables; write [{0}]", name));
     const auto* table = node.as_table();
     if (!table) fail(key_at, fmt::format("key '{}' is outside any table; put it under its table, e.g. [experiment]", name));
-    doc.tables.push_back(reader.table(name, *table, located(node.source(), display_name, key_at)));
+    if (!is_table_family(name)) {
+      doc.tables.push_back(reader.table(name, *table, located(node.source(), display_name, key_at)));
+      continue;
+    }
+    // [tasks.coarse]: one table per member of the family.
+    for (const auto& [member_key, member_node] : *table) {
+      const std::string member(member_key.str());
+      const Location member_at = reader.at(member_key.source());
+      const auto* member_table = member_node.as_table();
+      if (!member_table)
+        fail(member_at, fmt::format("key '{}' belongs in a table of its own: [{}.NAME] declares one, e.g. [{}.coarse]",
+                                    member, name, name));
+      if (!is_member_name(member))
+        fail(member_at, fmt::format("'{}' cannot name a table of [{}]: use letters, digits, '_' and '-'", member, name));
+      doc.tables.push_back(reader.table(name + "." + member, *member_table,
+                                        located(member_node.source(), display_name, member_at)));
+    }
   }
   std::stable_sort(doc.tables.begin(), doc.tables.end(), [](const Table& a, const Table& b) {
     return std::tie(a.at.line, a.at.column) < std::tie(b.at.line, b.at.column);

@@ -51,12 +51,19 @@ class Validator {
   // ---- tables -------------------------------------------------------------------------------
 
   bool is_engine_table(const std::string& name) const { return catalog_.engine_tables.count(name) > 0; }
-  bool is_plugin_table(const std::string& name) const { return catalog_.plugin_tables.count(name) > 0; }
+  bool is_plugin_table(const std::string& name) const {
+    return catalog_.plugin_tables.count(name) > 0 || catalog_.plugin_table_families.count(family_of(name)) > 0;
+  }
+  PluginKind plugin_kind(const std::string& name) const {
+    auto fixed = catalog_.plugin_tables.find(name);
+    return fixed != catalog_.plugin_tables.end() ? fixed->second : catalog_.plugin_table_families.at(family_of(name));
+  }
   bool is_reserved(const std::string& name) const { return name == kSweepTable || name == kPluginsTable; }
 
   std::vector<std::string> known_tables() const {
     std::vector<std::string> names = keys_of(catalog_.engine_tables);
     for (const auto& [name, kind] : catalog_.plugin_tables) names.push_back(name);
+    for (const auto& [family, kind] : catalog_.plugin_table_families) names.push_back(family + ".NAME");
     names.emplace_back(kPluginsTable);
     names.emplace_back(kSweepTable);
     std::sort(names.begin(), names.end());
@@ -88,8 +95,12 @@ class Validator {
     };
     for (const std::string& name : known_tables()) {
       if (is_reserved(name) || (catalog_.optional_tables.count(name) && !swept(name))) continue;
+      if (name.size() > 5 && name.compare(name.size() - 5, 5, ".NAME") == 0) continue;  // a family's placeholder
       add_unique(names, name);
     }
+    // A family's member that only a sweep mentions (its table then needs a swept plugin).
+    for (const Axis& axis : plan.axes)
+      if (!family_of(axis.table).empty()) add_unique(names, axis.table);
     return names;
   }
 
@@ -124,14 +135,15 @@ class Validator {
   }
 
   Candidate plugin_candidate(const std::string& table, PluginKind kind, const std::string& plugin) const {
-    auto extras = catalog_.plugin_table_extras.find(table);
+    const std::string family = family_of(table);
+    auto extras = catalog_.plugin_table_extras.find(family.empty() ? table : family);
     return Candidate{plugin, find_plugin(kind, plugin),
                      extras == catalog_.plugin_table_extras.end() ? nullptr : &extras->second};
   }
 
   // The plugins a plugin table may use: the swept ones, else the one it names, else its default.
   std::vector<Candidate> plugin_candidates(const std::string& name, const Table* table, const Plan& plan) const {
-    const PluginKind kind = catalog_.plugin_tables.at(name);
+    const PluginKind kind = plugin_kind(name);
     const Entry* named = table ? table->find(kPluginKey) : nullptr;
     // A named plugin is checked even when a sweep replaces it: a typo is still a typo.
     std::string fixed = named ? plugin_name(named->value, kind) : std::string();
@@ -215,7 +227,7 @@ class Validator {
     plan.table = doc_.find(name);
     plan.plugin_table = is_plugin_table(name);
     if (plan.plugin_table) {
-      plan.kind = catalog_.plugin_tables.at(name);
+      plan.kind = plugin_kind(name);
       plan.candidates = plugin_candidates(name, plan.table, whole);
     } else {
       plan.candidates.push_back(Candidate{"", &catalog_.engine_tables.at(name), nullptr});
@@ -283,12 +295,12 @@ class Validator {
   }
 
   Axis read_axis(const Entry& entry, const std::string& key) const {
-    auto dot = key.find('.');
-    if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
+    auto [table, leaf] = split_table_key(key);
+    if (table.empty())
       fail(entry.key_at, fmt::format("sweep key '{}' must be \"TABLE.KEY\", e.g. \"train.lr\" (or several, "
                                      "comma-separated, to link them)",
                                      key));
-    Axis axis{key, key.substr(0, dot), key.substr(dot + 1), &entry, {}, {}, 0};
+    Axis axis{key, std::move(table), std::move(leaf), &entry, {}, {}, 0};
     if (is_reserved(axis.table)) fail(entry.key_at, fmt::format("[{}] cannot be swept", axis.table));
     if (!is_engine_table(axis.table) && !is_plugin_table(axis.table))
       fail(entry.key_at, fmt::format("{} in sweep key '{}'", unknown_table(axis.table), key));

@@ -55,6 +55,8 @@ SchemaCatalog make_catalog() {
                            {"scheduler", PluginKind::Scheduler}};
   catalog.default_plugins = {{"strategy", "full"}, {"scheduler", "constant"}};
   catalog.plugin_table_extras["scheduler"] = {int_param("warmup_steps", 0, "linear warmup steps").at_least(0)};
+  catalog.plugin_table_families = {{"tasks", PluginKind::Dataset}};
+  catalog.plugin_table_extras["tasks"] = {float_param("weight", 1.0, "the task's weight").at_least(0)};
   catalog.find_plugin = [](PluginKind kind, const std::string& name) -> const ParamSchema* {
     auto it = plugins().find({kind, name});
     return it == plugins().end() ? nullptr : &it->second;

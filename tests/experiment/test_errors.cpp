@@ -26,7 +26,7 @@ TEST_CASE("an unknown table suggests the nearest known one", "[experiment][error
   CHECK(error_of(with("[trian]\nepochs = 3\n")) == "exp.toml:11:1: error: unknown table [trian] (did you mean [train]?)");
   CHECK(error_of(with("[zzz]\n")) ==
         "exp.toml:11:1: error: unknown table [zzz]; known tables: dataset, experiment, model, plugins, scheduler, "
-        "strategy, sweep, train");
+        "strategy, sweep, tasks.NAME, train");
 }
 
 TEST_CASE("an unknown key is reported at the key, with did-you-mean or the known keys", "[experiment][errors]") {
