@@ -57,6 +57,11 @@ ParamSchema subset_schema() {
       int_param("validation_per_class", 0,
                 "validation examples kept per class, from those held out; 0 = all (the rest stay out of training)")
           .at_least(0),
+      int_list_param("class_groups", {},
+                     "merge classes: the group (0..g-1) of each kept class, in label order; the groups become the "
+                     "labels. Per-class subsets are drawn first. [] = no merging")
+          .at_least(0),
+      string_list_param("group_names", {}, "names of the class_groups' groups 0..g-1; [] = their numbers"),
   };
 }
 
@@ -67,8 +72,44 @@ SubsetOptions SubsetOptions::from(const Params& params) {
   options.test_per_class = params.get_int("test_per_class");
   options.validation_fraction = params.get_float("validation_fraction");
   options.validation_per_class = params.get_int("validation_per_class");
+  options.class_groups = params.get_int_list("class_groups");
+  options.group_names = params.get_string_list("group_names");
   return options;
 }
+
+namespace {
+
+// class_groups: every label becomes its group; every group must be used, so that no class is empty.
+void merge_classes(Splits& splits, const SubsetOptions& options) {
+  if (options.class_groups.empty()) {
+    if (!options.group_names.empty()) throw InputError("group_names needs class_groups");
+    return;
+  }
+  const auto classes = splits.source_classes.size();
+  if (options.class_groups.size() != classes) {
+    throw InputError(fmt::format("class_groups: {} groups for {} classes: give the group of each class, in label order",
+                                 options.class_groups.size(), classes));
+  }
+  const auto group_count = *std::max_element(options.class_groups.begin(), options.class_groups.end()) + 1;
+  for (std::int64_t group = 0; group < group_count; ++group) {
+    if (std::find(options.class_groups.begin(), options.class_groups.end(), group) == options.class_groups.end()) {
+      throw InputError(fmt::format("class_groups: group {} has no class (groups are numbered 0..{} without gaps)", group,
+                                   group_count - 1));
+    }
+  }
+  if (!options.group_names.empty() && static_cast<std::int64_t>(options.group_names.size()) != group_count) {
+    throw InputError(fmt::format("group_names: {} names for {} groups", options.group_names.size(), group_count));
+  }
+  for (SplitIndex* split : {&splits.train, &splits.validation, &splits.test}) {
+    for (auto& label : split->labels) label = options.class_groups[static_cast<std::size_t>(label)];
+  }
+  for (std::int64_t group = 0; group < group_count; ++group) {
+    splits.group_names.push_back(options.group_names.empty() ? std::to_string(group)
+                                                             : options.group_names[static_cast<std::size_t>(group)]);
+  }
+}
+
+}  // namespace
 
 Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vector<std::int64_t>& test_labels,
                    std::int64_t num_classes, const SubsetOptions& options, std::uint64_t seed) {
@@ -116,6 +157,7 @@ Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vec
   sort_by_item(splits.train);
   sort_by_item(splits.validation);
   sort_by_item(splits.test);
+  merge_classes(splits, options);
   return splits;
 }
 
@@ -133,6 +175,7 @@ std::vector<std::string> class_names_of(const Splits& splits, const std::vector<
   if (!source_names.empty() && static_cast<std::int64_t>(source_names.size()) != num_classes) {
     throw InputError(fmt::format("class_names: {} names for {} labels", source_names.size(), num_classes));
   }
+  if (!splits.group_names.empty()) return splits.group_names;
   std::vector<std::string> names;
   for (auto source : splits.source_classes) {
     names.push_back(source_names.empty() ? std::to_string(source) : source_names[static_cast<std::size_t>(source)]);

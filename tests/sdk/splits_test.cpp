@@ -106,3 +106,51 @@ TEST_CASE("Splits::of picks the split a loader asks for") {
   CHECK(&splits.of(Split::Validation) == &splits.validation);
   CHECK(&splits.of(Split::Test) == &splits.test);
 }
+
+TEST_CASE("class_groups merge the kept classes into named groups after the per-class draws") {
+  const auto train = labels_cycle(1000, 10);  // 100 per class
+  const auto test = labels_cycle(200, 10);
+  SubsetOptions options;
+  options.validation_fraction = 0.2;
+  options.train_per_class = 30;
+  const auto fine = make_splits(train, test, 10, options, /*seed=*/4);
+  options.class_groups = {0, 1, 0, 2, 0, 3, 0, 3, 4, 3};
+  options.group_names = {"tops", "bottoms", "dresses", "footwear", "bags"};
+  const auto coarse = make_splits(train, test, 10, options, /*seed=*/4);
+  // The same examples in every split (the groups apply after the draws), labelled by group.
+  CHECK(coarse.train.items == fine.train.items);
+  CHECK(coarse.validation.items == fine.validation.items);
+  CHECK(coarse.test.items == fine.test.items);
+  for (std::size_t i = 0; i < coarse.train.size(); ++i) {
+    CHECK(coarse.train.labels[i] == options.class_groups[static_cast<std::size_t>(fine.train.labels[i])]);
+  }
+  CHECK(std::count(coarse.train.labels.begin(), coarse.train.labels.end(), 0) == 4 * 30);
+  CHECK(class_names_of(coarse, {}, 10) == options.group_names);
+  // Group numbers name the groups when no names are given.
+  options.group_names.clear();
+  CHECK(class_names_of(make_splits(train, test, 10, options, 4), {}, 10) ==
+        std::vector<std::string>{"0", "1", "2", "3", "4"});
+  // With a class subset, one group per kept class, in the subset's order.
+  options.classes = {5, 7, 1};
+  options.class_groups = {1, 1, 0};
+  const auto subset = make_splits(train, test, 10, options, 4);
+  for (std::size_t i = 0; i < subset.train.size(); ++i) {
+    CHECK(subset.train.labels[i] == (train[subset.train.items[i]] == 1 ? 0 : 1));
+  }
+}
+
+TEST_CASE("class_groups that do not fit the classes are refused with the reason") {
+  const auto train = labels_cycle(100, 4);
+  SubsetOptions options;
+  options.class_groups = {0, 1, 0};
+  CHECK_THROWS_WITH(make_splits(train, {}, 4, options, 1),
+                    "class_groups: 3 groups for 4 classes: give the group of each class, in label order");
+  options.class_groups = {0, 2, 0, 2};
+  CHECK_THROWS_WITH(make_splits(train, {}, 4, options, 1),
+                    "class_groups: group 1 has no class (groups are numbered 0..2 without gaps)");
+  options.class_groups = {0, 1, 0, 1};
+  options.group_names = {"a"};
+  CHECK_THROWS_WITH(make_splits(train, {}, 4, options, 1), "group_names: 1 names for 2 groups");
+  options.class_groups.clear();
+  CHECK_THROWS_WITH(make_splits(train, {}, 4, options, 1), "group_names needs class_groups");
+}

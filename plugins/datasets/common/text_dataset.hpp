@@ -115,6 +115,7 @@ class TextDataset : public Dataset {
       // nothing held out or capped is exactly that selection.
       SubsetOptions classes_only;
       classes_only.classes = options.classes;
+      classes_only.class_groups = options.class_groups;  // labelled as the other splits
       classes_only.validation_fraction = 0;
       splits_.validation = make_splits(data_.validation->labels(), {}, data_.num_classes, classes_only, seed).train;
     }

@@ -141,6 +141,7 @@ class ImageFolderDataset : public graft::Dataset {
                                           const graft::SubsetOptions& options, std::uint64_t seed) {
     graft::SubsetOptions classes_only;
     classes_only.classes = options.classes;
+    classes_only.class_groups = options.class_groups;  // labelled as the other splits
     classes_only.validation_fraction = 0;
     return graft::make_splits(labels, {}, num_classes, classes_only, seed).train;
   }
