@@ -31,9 +31,11 @@ struct LrCurveArguments {
   bool csv = false;
 };
 
-std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial, const Dataset& dataset) {
+// As the trainer counts them: the batches the strategy orders per epoch (every task's, in a
+// multi-task run), `accumulate` of them per step.
+std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial, Strategy& strategy) {
   if (arguments.steps_per_epoch > 0) return arguments.steps_per_epoch;
-  return engine::optimizer_steps_per_epoch(trial.tables.at("train"), dataset.size(Split::Train));
+  return engine::optimizer_steps_for_batches(trial.tables.at("train"), strategy.task_order(0).size());
 }
 
 // A group trains when any of its parameters gets a gradient.
@@ -72,7 +74,7 @@ int lr_curve(const LrCurveArguments& arguments, const Context& context) {
   const auto& train = trial.tables.at("train");
   const auto epochs = train.get_int("epochs");
   const engine::LrSchedule schedule(*plugins.scheduler, trial.plugins.at("scheduler").params, train.get_float("lr"),
-                                    steps_per_epoch(arguments, trial, *plugins.dataset), epochs);
+                                    steps_per_epoch(arguments, trial, *plugins.strategy), epochs);
   const auto groups = plugins.strategy->param_groups(*plugins.model);
   const auto trains = training_by_epoch(plugins, groups, epochs);
   const auto total = schedule.total_steps();

@@ -41,7 +41,11 @@ std::size_t Batching::batch_count(std::size_t examples) const {
 
 std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples) {
   const Batching batching{static_cast<std::size_t>(train.get_int("batch_size")), train.get_bool("drop_last")};
-  const auto batches = static_cast<std::int64_t>(batching.batch_count(examples));
+  return optimizer_steps_for_batches(train, batching.batch_count(examples));
+}
+
+std::int64_t optimizer_steps_for_batches(const Params& train, std::size_t epoch_batches) {
+  const auto batches = static_cast<std::int64_t>(epoch_batches);
   const auto accumulate = std::max<std::int64_t>(1, train.get_int("accumulate"));
   return std::max<std::int64_t>(1, (batches + accumulate - 1) / accumulate);
 }

@@ -51,6 +51,8 @@ at::Tensor example_positions(const std::vector<std::size_t>& order, std::size_t 
 // Optimizer steps in an epoch of `examples` training examples under a resolved [train] table:
 // the batches Batching cuts, train.accumulate of them per step (the last step may take fewer).
 std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples);
+// The same for an epoch of `epoch_batches` batches (a multi-task epoch: Strategy::task_order).
+std::int64_t optimizer_steps_for_batches(const Params& train, std::size_t epoch_batches);
 
 // Where an epoch's batches come from: examples through the model's collate (BatchLoader), or
 // cached backbone features (feature_cache.hpp).

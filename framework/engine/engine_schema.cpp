@@ -88,6 +88,13 @@ experiment::SchemaCatalog make_catalog(const host::Registry& registry) {
                            {"teacher", PluginKind::Model}};
   // A second model whose logits the engine puts in every training batch (knowledge distillation).
   catalog.optional_tables = {"teacher"};
+  // Multi-task: [tasks.NAME] dataset tables, each a further task on the model's backbone.
+  catalog.plugin_table_families = {{std::string(experiment::kTaskFamily), PluginKind::Dataset}};
+  catalog.plugin_table_extras[std::string(experiment::kTaskFamily)] = {
+      float_param("weight", 1.0,
+                  "the task's weight: how its loss or its share of the batches counts (see the strategy)")
+          .at_least(0),
+  };
   catalog.default_plugins = {{"strategy", "full"}, {"scheduler", "constant"}};
   catalog.plugin_table_extras["scheduler"] = scheduler_extras_schema();
   catalog.find_plugin = [&registry](PluginKind kind, const std::string& name) -> const ParamSchema* {

@@ -84,7 +84,16 @@ void ScaledOptimizer::set_lr(double lr) {
   for (std::size_t i = 0; i < groups.size(); ++i) groups[i].options().set_lr(lr * scales_[i]);
 }
 
-void ScaledOptimizer::zero_grad() { optimizer_->zero_grad(); }
+// Gradients are reset to "none", not zeroed (LibTorch 1.13's Optimizer::zero_grad zeroes them;
+// 2.x resets them, as PyTorch does): a parameter the step's loss does not reach, such as another
+// task's head in a multi-task run, is then left alone by the step, with no momentum or weight
+// decay applied, whatever steps came before. The step therefore depends on the weights and the
+// optimizer state alone, which is what a resumed run restores.
+void ScaledOptimizer::zero_grad() {
+  for (auto& parameter : parameters_) {
+    if (parameter.grad().defined()) parameter.mutable_grad() = at::Tensor();
+  }
+}
 
 void ScaledOptimizer::step() { optimizer_->step(); }
 

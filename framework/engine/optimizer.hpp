@@ -17,7 +17,7 @@ class ScaledOptimizer {
   ScaledOptimizer(const Params& train, const std::vector<OptimizerGroup>& groups);
 
   void set_lr(double lr);  // each group gets lr x its scale
-  void zero_grad();
+  void zero_grad();  // to "none": a parameter without a gradient is skipped by the next step
   void step();
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
   // Every parameter the optimizer holds (for gradient clipping).

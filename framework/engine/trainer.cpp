@@ -21,6 +21,8 @@
 #include "graft/hash.hpp"
 #include "graft/log.hpp"
 #include "length_buckets.hpp"
+#include "task_batches.hpp"
+#include "task_heads.hpp"
 #include "teacher_logits.hpp"
 #include "interrupt.hpp"
 #include "lr_schedule.hpp"
@@ -33,6 +35,9 @@ namespace {
 // Seeds of the data order and augmentation, apart from the model's initialisation seed.
 constexpr std::uint64_t kShuffleStream = 0x5348;
 constexpr std::uint64_t kAugmentStream = 0x4155;
+constexpr std::uint64_t kTaskStream = 0x5441534b;  // + task index: a further task's data order
+
+constexpr const char* kTaskHeadsBest = "task_heads.best";
 
 struct Diverged : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -50,6 +55,9 @@ bool improves(const std::string& monitor, double candidate, const std::optional<
   if (!best) return true;
   return lower_is_better(monitor) ? candidate < *best : candidate > *best;
 }
+
+// "task/coarse/" for auxiliary task `coarse`: the prefix of its metrics.
+std::string task_prefix(const TaskInfo& task) { return "task/" + task.name + "/"; }
 
 storage::ArtifactRow describe_file(const std::string& name, const std::filesystem::path& path) {
   return storage::ArtifactRow{name, path.string(), sha256_file(path),
@@ -74,7 +82,13 @@ class TrialTrainer {
         use_feature_cache_(train_.get_bool("feature_cache")),
         feature_cache_(feature_cache_options()) {
     check_trial(plugins_, train_);
-    steps_per_epoch_ = optimizer_steps_per_epoch(train_, plugins_.dataset->size(Split::Train));
+    tasks_ = task_infos(plugins_, train_);
+    if (!plugins_.tasks.empty()) {
+      task_heads_ = std::make_unique<TaskHeads>(*plugins_.model, *plugins_.dataset, plugins_.tasks,
+                                                mix_seed(options_.seed, kTaskStream));
+    }
+    epoch_batches_ = plugins_.strategy->task_order(0).size();
+    steps_per_epoch_ = optimizer_steps_for_batches(train_, epoch_batches_);
     if (train_.get_bool("bucket_by_length")) train_lengths_ = text_lengths(*plugins_.dataset, Split::Train);
   }
 
@@ -87,12 +101,15 @@ class TrialTrainer {
       FeatureCache teacher_cache(std::move(cache));
       teacher_logits_ = compute_teacher_logits(*plugins_.teacher, *plugins_.dataset, teacher_cache);
     }
-    const auto groups = plugins_.strategy->param_groups(*plugins_.model);
+    auto groups = plugins_.strategy->param_groups(*plugins_.model);
+    if (task_heads_) {
+      task_heads_->module().to(device_);
+      groups.push_back(OptimizerGroup{"task_heads", task_heads_->parameters(), 1.0});
+    }
     ScaledOptimizer optimizer(train_, groups);
     const LrSchedule schedule(*plugins_.scheduler, options_.schedule, train_.get_float("lr"), steps_per_epoch_,
                               epochs_);
-    ProgressReporter progress(options_.display_name, epochs_,
-                              static_cast<std::int64_t>(training_batching().batch_count(plugins_.dataset->size(Split::Train))),
+    ProgressReporter progress(options_.display_name, epochs_, static_cast<std::int64_t>(epoch_batches_),
                               options_.show_progress);
     TrainOutcome outcome;
     try {
@@ -117,7 +134,8 @@ class TrialTrainer {
         recorder_.flush();
         // After the epoch's rows are in the store: a resume redoes what came after this.
         save_training_state(training_state_path(options_.run_dir), snapshot(epoch + 1, stopped_early),
-                            plugins_.model->module(), optimizer.optimizer());
+                            plugins_.model->module(), optimizer.optimizer(),
+                            task_heads_ ? &task_heads_->module() : nullptr);
         progress.end_epoch(epoch_summary(measured));
       }
       if (!test_every_epoch_) test_best_checkpoint();
@@ -150,23 +168,22 @@ class TrialTrainer {
     if (path == ForwardPath::Full) backbone_digest_.reset();
 
     const std::uint64_t epoch_seed = mix_seed(options_.seed, static_cast<std::uint64_t>(epoch));
-    auto order = example_order(plugins_.dataset->size(Split::Train), mix_seed(epoch_seed, kShuffleStream));
-    if (!train_lengths_.empty()) order = group_by_length(order, train_lengths_, batch_size_);
-    std::unique_ptr<BatchSource> batches;
-    if (path == ForwardPath::CachedFeatures) {
-      const auto& cached = cached_features(Split::Train, Mode::Train);
-      batches = std::make_unique<CachedBatches>(cached, std::move(order), training_batching());
-    } else {
-      batches = std::make_unique<BatchLoader>(*plugins_.dataset, Split::Train, std::move(order), collate_with(model),
-                                              loader_options(train_, batch_size_, Mode::Train,
-                                                             mix_seed(epoch_seed, kAugmentStream),
-                                                             train_.get_bool("drop_last")));
+    auto task_order = plugins_.strategy->task_order(static_cast<int>(epoch));
+    if (task_order.size() != epoch_batches_) {
+      throw std::logic_error(fmt::format("the strategy ordered {} batches for epoch {} and {} for the first",
+                                         task_order.size(), epoch + 1, epoch_batches_));
     }
+    TaskBatches batches_of_tasks(std::move(task_order), tasks_.size(), [&](std::size_t task, std::size_t pass) {
+      return open_training_pass(task, pass, path, epoch_seed);
+    });
+    BatchSource* const batches = &batches_of_tasks;
     const double clip = train_.get_float("grad_clip_norm");
     const auto log_every = train_.get_int("log_every_steps");
     const auto accumulate = static_cast<std::size_t>(train_.get_int("accumulate"));
     const std::size_t batch_count = batches->batch_count();
-    ClassificationMetrics epoch_metrics(num_classes_);
+    std::vector<ClassificationMetrics> task_metrics;
+    for (const auto& task : tasks_) task_metrics.emplace_back(task.num_classes);
+    std::int64_t examples_seen = 0;
     double window_loss = 0;
     std::int64_t window_steps = 0, steps_in_epoch = 0;
     std::size_t batches_seen = 0;
@@ -187,9 +204,10 @@ class TrialTrainer {
       }
       ++batches_seen;
       ++accumulated;
-      if (teacher_logits_.defined()) attach_teacher_logits(*host_batch, teacher_logits_);
+      const auto task = static_cast<std::size_t>(host_batch->extra.at(kTaskIndex).item<std::int64_t>());
+      if (task == 0 && teacher_logits_.defined()) attach_teacher_logits(*host_batch, teacher_logits_);
       const Batch batch = host_batch->to(device_);
-      const at::Tensor logits = training_logits(path, batch);
+      const at::Tensor logits = task == 0 ? training_logits(path, batch) : task_logits(task, path, batch);
       const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
       const double loss_value = loss.item<double>();
       // Checked before backward, so a skipped batch adds nothing to the step's gradients.
@@ -200,11 +218,12 @@ class TrialTrainer {
         ++skipped_batches_;
       } else {
         (batches_in_step > 1 ? loss / static_cast<double>(batches_in_step) : loss).backward();
-        epoch_metrics.add(logits.detach(), batch.labels, loss_value);
+        task_metrics[task].add(logits.detach(), batch.labels, loss_value);
         step_loss_sum += loss_value;
         ++contributed;
       }
-      progress.step(static_cast<std::int64_t>(batches_seen), loss_value, epoch_metrics.count());
+      examples_seen += batch.size();
+      progress.step(static_cast<std::int64_t>(batches_seen), loss_value, examples_seen);
       if (accumulated < batches_in_step) continue;
       accumulated = 0;
       if (contributed == 0) continue;  // every batch of the step was skipped: the weights stay as they were
@@ -224,18 +243,42 @@ class TrialTrainer {
       recorder_.flush_if_due();
     }
     if (skip_nonfinite_) recorder_.record("train.skipped_batches", static_cast<double>(skipped_batches_), step_, epoch);
-    recorder_.record("train.loss", epoch_metrics.loss(), step_, epoch);
-    recorder_.record("train.accuracy", epoch_metrics.accuracy(), step_, epoch);
+    train_metrics_.clear();
+    for (std::size_t task = 0; task < tasks_.size(); ++task) {
+      const std::string prefix = task == 0 ? "train." : task_prefix(tasks_[task]) + "train.";
+      if (task_metrics[task].count() == 0) continue;  // the strategy gave it no batch this epoch
+      recorder_.record(prefix + "loss", task_metrics[task].loss(), step_, epoch);
+      recorder_.record(prefix + "accuracy", task_metrics[task].accuracy(), step_, epoch);
+      for (const auto& [name, value] : task_metrics[task].values()) train_metrics_[prefix + name] = value;
+    }
     recorder_.record("lr", schedule.lr(std::max<std::int64_t>(0, step_ - 1), metric_history_), step_, epoch);
-    train_metrics_ = epoch_metrics.values();
+  }
+
+  // One pass over a task's training split: the main task as a single-task run has it (bucketed,
+  // through cached features when the backbone is frozen); a further task through the model's
+  // collate. Pass 0 of the main task is shuffled exactly as a single-task run's epoch.
+  std::unique_ptr<BatchSource> open_training_pass(std::size_t task, std::size_t pass, ForwardPath path,
+                                                  std::uint64_t epoch_seed) {
+    const std::uint64_t task_seed = task == 0 ? epoch_seed : mix_seed(epoch_seed, kTaskStream + task);
+    const std::uint64_t pass_seed = pass == 0 ? task_seed : mix_seed(task_seed, pass);
+    const Dataset& dataset = task == 0 ? *plugins_.dataset : *plugins_.tasks[task - 1].dataset;
+    auto order = example_order(dataset.size(Split::Train), mix_seed(pass_seed, kShuffleStream));
+    if (task == 0 && !train_lengths_.empty()) order = group_by_length(order, train_lengths_, batch_size_);
+    if (task == 0 && path == ForwardPath::CachedFeatures) {
+      return std::make_unique<CachedBatches>(cached_features(Split::Train, Mode::Train), std::move(order),
+                                             training_batching());
+    }
+    return std::make_unique<BatchLoader>(dataset, Split::Train, std::move(order), collate_with(*plugins_.model),
+                                         loader_options(train_, batch_size_, Mode::Train,
+                                                        mix_seed(pass_seed, kAugmentStream),
+                                                        train_.get_bool("drop_last")));
   }
 
   std::map<std::string, double> end_epoch(std::int64_t epoch) {
-    std::map<std::string, double> measured;
-    for (const auto& [name, value] : train_metrics_) measured["train." + name] = value;
+    std::map<std::string, double> measured = train_metrics_;
     for (Split split : {Split::Validation, Split::Test}) {
-      if (plugins_.dataset->size(split) == 0 || (split == Split::Test && !test_every_epoch_)) continue;
-      for (const auto& [key, value] : evaluate_split(split)) {
+      if (split == Split::Test && !test_every_epoch_) continue;
+      for (const auto& [key, value] : evaluate_tasks(split)) {
         measured[key] = value;
         recorder_.record(key, value, step_, epoch);
       }
@@ -247,10 +290,10 @@ class TrialTrainer {
         best_monitored_ = monitored->second;
         best_epoch_ = epoch;
         best_measured_ = measured;
-        save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file("best"));
+        save_checkpoints("best");
       }
     }
-    save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file("last"));
+    save_checkpoints("last");
     return measured;
   }
 
@@ -270,7 +313,7 @@ class TrialTrainer {
 
   TrainingState restore(ScaledOptimizer& optimizer) {
     auto state = load_training_state(training_state_path(options_.run_dir), plugins_.model->module(),
-                                     optimizer.optimizer());
+                                     optimizer.optimizer(), task_heads_ ? &task_heads_->module() : nullptr);
     step_ = state.step;
     skipped_batches_ = state.skipped_batches;
     metric_history_ = state.metric_history;
@@ -283,21 +326,49 @@ class TrialTrainer {
 
   // The test split, measured once with the weights the monitored metric chose.
   void test_best_checkpoint() {
-    if (plugins_.dataset->size(Split::Test) == 0) return;
     const auto best = options_.run_dir / checkpoint_file("best");
     if (best_epoch_ && std::filesystem::exists(best)) {
       load_checkpoint(plugins_.model->module(), best);
+      if (task_heads_) load_checkpoint(task_heads_->module(), options_.run_dir / checkpoint_file(kTaskHeadsBest));
       backbone_digest_.reset();
     }
     const std::int64_t epoch = best_epoch_ ? *best_epoch_ : epochs_ - 1;
-    for (const auto& [key, value] : evaluate_split(Split::Test)) {
+    for (const auto& [key, value] : evaluate_tasks(Split::Test)) {
       recorder_.record(key, value, step_, epoch);
       best_measured_[key] = value;
     }
     recorder_.flush();
   }
 
-  // "val.accuracy", ... of one split, through cached features when the backbone is frozen.
+  // The model's checkpoint "best" or "last", and the further tasks' heads beside it.
+  void save_checkpoints(const std::string& name) {
+    save_checkpoint(plugins_.model->module(), options_.run_dir / checkpoint_file(name));
+    if (task_heads_) save_checkpoint(task_heads_->module(), options_.run_dir / checkpoint_file("task_heads." + name));
+  }
+
+  // One split of every task that has it: the main task's metrics as "val.accuracy", ...; a
+  // further task's as "task/NAME/val.accuracy", ...
+  std::map<std::string, double> evaluate_tasks(Split split) {
+    std::map<std::string, double> named;
+    if (plugins_.dataset->size(split) > 0) named = evaluate_split(split);
+    for (std::size_t task = 1; task < tasks_.size(); ++task) {
+      const Dataset& dataset = *plugins_.tasks[task - 1].dataset;
+      if (dataset.size(split) == 0) continue;
+      auto& model = *plugins_.model;
+      model.module().eval();
+      BatchLoader loader(dataset, split, example_order(dataset.size(split), std::nullopt), collate_with(model),
+                         loader_options(train_, static_cast<std::size_t>(train_.get_int("eval_batch_size")),
+                                        Mode::Eval, 0, false));
+      const auto values = measure(
+          loader, [&](const Batch& batch) { return task_heads_->logits(task, model.features(batch)); },
+          tasks_[task].num_classes, device_);
+      for (const auto& [name, value] : values)
+        named[task_prefix(tasks_[task]) + split_name(split) + "." + name] = value;
+    }
+    return named;
+  }
+
+  // "val.accuracy", ... of the main task on one split, through cached features when the backbone is frozen.
   std::map<std::string, double> evaluate_split(Split split) {
     auto& model = *plugins_.model;
     model.module().eval();
@@ -344,6 +415,18 @@ class TrialTrainer {
     }
   }
 
+  // A further task's logits: its head on the model's features, which keep autograd only when the
+  // backbone trains this epoch.
+  at::Tensor task_logits(std::size_t task, ForwardPath path, const Batch& batch) {
+    if (path == ForwardPath::Full) return task_heads_->logits(task, plugins_.model->features(batch));
+    at::Tensor features;
+    {
+      torch::NoGradGuard no_grad;
+      features = plugins_.model->features(batch);
+    }
+    return task_heads_->logits(task, features);
+  }
+
   const CachedFeatures& cached_features(Split split, Mode mode) {
     if (!backbone_digest_) backbone_digest_ = backbone_digest(*plugins_.model);
     const auto& cached = feature_cache_.get(*plugins_.model, *plugins_.dataset, split, mode, *backbone_digest_);
@@ -368,7 +451,9 @@ class TrialTrainer {
 
   std::string epoch_summary(const std::map<std::string, double>& measured) const {
     std::string text;
-    for (const char* key : {"train.loss", "val.loss", "val.accuracy", "test.accuracy"}) {
+    std::vector<std::string> keys = {"train.loss", "val.loss", "val.accuracy", "test.accuracy"};
+    for (std::size_t task = 1; task < tasks_.size(); ++task) keys.push_back(task_prefix(tasks_[task]) + "val.accuracy");
+    for (const auto& key : keys) {
       if (auto it = measured.find(key); it != measured.end()) text += fmt::format(" {} {:.4f}", key, it->second);
     }
     return text;
@@ -382,7 +467,7 @@ class TrialTrainer {
     }
     try {
       for (const auto& [key, value] : outcome.summary) recorder_.record(key, value, step_, std::nullopt);
-      for (const char* name : {"best", "last"}) {
+      for (const char* name : {"best", "last", kTaskHeadsBest, "task_heads.last"}) {
         const auto path = options_.run_dir / checkpoint_file(name);
         if (std::filesystem::exists(path)) recorder_.add_artifact(describe_file(name, path));
       }
@@ -413,7 +498,10 @@ class TrialTrainer {
   std::vector<std::size_t> train_lengths_;  // text lengths, with bucket_by_length
   at::Tensor teacher_logits_;               // [train examples, classes], with a [teacher]
   std::int64_t step_ = 0;
-  std::map<std::string, double> train_metrics_;
+  std::map<std::string, double> train_metrics_;  // "train.loss", "task/NAME/train.loss", ... of the last epoch
+  std::vector<TaskInfo> tasks_;                   // the main task, then [tasks.NAME]
+  std::unique_ptr<TaskHeads> task_heads_;         // with further tasks only
+  std::size_t epoch_batches_ = 0;                 // training batches per epoch, every task together
   std::vector<double> metric_history_;  // the monitored metric at each epoch end
   std::optional<double> best_monitored_;
   std::optional<std::int64_t> best_epoch_;

@@ -47,7 +47,8 @@ std::optional<double> read_optional(torch::serialize::InputArchive& archive, con
 std::filesystem::path training_state_path(const std::filesystem::path& run_dir) { return run_dir / "state.pt"; }
 
 void save_training_state(const std::filesystem::path& path, const TrainingState& state,
-                         const torch::nn::Module& model, torch::optim::Optimizer& optimizer) {
+                         const torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                         const torch::nn::Module* task_heads) {
   torch::serialize::OutputArchive archive;
   archive.write("epochs_done", int_tensor(state.epochs_done));
   archive.write("step", int_tensor(state.step));
@@ -76,6 +77,11 @@ void save_training_state(const std::filesystem::path& path, const TrainingState&
   optimizer.save(optimizer_archive);
   archive.write("model", model_archive);
   archive.write("optimizer", optimizer_archive);
+  if (task_heads) {
+    torch::serialize::OutputArchive heads_archive;
+    task_heads->save(heads_archive);
+    archive.write("task_heads", heads_archive);
+  }
 
   std::filesystem::create_directories(path.parent_path());
   const auto temporary = std::filesystem::path(path).concat(".tmp");
@@ -94,7 +100,7 @@ std::int64_t training_state_step(const std::filesystem::path& path) {
 }
 
 TrainingState load_training_state(const std::filesystem::path& path, torch::nn::Module& model,
-                                  torch::optim::Optimizer& optimizer) {
+                                  torch::optim::Optimizer& optimizer, torch::nn::Module* task_heads) {
   if (!std::filesystem::exists(path)) throw InputError("no training state at " + path.string());
   try {
     torch::serialize::InputArchive archive;
@@ -124,6 +130,11 @@ TrainingState load_training_state(const std::filesystem::path& path, torch::nn::
     archive.read("optimizer", optimizer_archive);
     model.load(model_archive);
     optimizer.load(optimizer_archive);
+    if (task_heads) {
+      torch::serialize::InputArchive heads_archive;
+      archive.read("task_heads", heads_archive);
+      task_heads->load(heads_archive);
+    }
     at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle on the global generator
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(read_tensor(archive, "rng"));

@@ -34,8 +34,10 @@ struct TrainingState {
 // "state.pt" in a run folder.
 std::filesystem::path training_state_path(const std::filesystem::path& run_dir);
 
+// `task_heads`: the heads of a multi-task run's further tasks (task_heads.hpp), when it has any.
 void save_training_state(const std::filesystem::path& path, const TrainingState& state,
-                         const torch::nn::Module& model, torch::optim::Optimizer& optimizer);
+                         const torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                         const torch::nn::Module* task_heads = nullptr);
 
 // The optimizer step the state was saved at, without restoring anything.
 std::int64_t training_state_step(const std::filesystem::path& path);
@@ -43,6 +45,6 @@ std::int64_t training_state_step(const std::filesystem::path& path);
 // Restores the model, the optimizer and the random generator; returns the rest. InputError
 // naming the file when it is missing or damaged.
 TrainingState load_training_state(const std::filesystem::path& path, torch::nn::Module& model,
-                                  torch::optim::Optimizer& optimizer);
+                                  torch::optim::Optimizer& optimizer, torch::nn::Module* task_heads = nullptr);
 
 }  // namespace graft::engine

@@ -5,6 +5,9 @@
 #include <ATen/Parallel.h>
 #include <torch/utils.h>
 
+#include <fmt/format.h>
+
+#include "batch_loader.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "registry.hpp"
@@ -41,6 +44,17 @@ int resolve_threads(const Params& train, int default_threads) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const Params& train) {
+  const Batching batching{static_cast<std::size_t>(train.get_int("batch_size")), train.get_bool("drop_last")};
+  std::vector<TaskInfo> infos;
+  infos.push_back(TaskInfo{"main", plugins.task.num_classes(), batching.batch_count(plugins.dataset->size(Split::Train)), 1.0});
+  for (const auto& task : plugins.tasks) {
+    infos.push_back(TaskInfo{task.name, task.task.num_classes(), batching.batch_count(task.dataset->size(Split::Train)),
+                             task.weight});
+  }
+  return infos;
+}
+
 std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry) {
   return create<Scheduler>(trial, "scheduler", registry, make_context(trial, {}));
 }
@@ -74,6 +88,28 @@ TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& r
                                                        {"strategy", PluginKind::Strategy},
                                                        {"scheduler", PluginKind::Scheduler}};
   for (const auto& [table, kind] : tables) plugins.records.push_back(describe(registry, kind, trial.plugins.at(table).plugin));
+  for (const auto& [table, choice] : trial.plugins) {
+    if (experiment::family_of(table) != experiment::kTaskFamily) continue;
+    AuxiliaryTask task;
+    task.name = table.substr(table.find('.') + 1);
+    task.weight = choice.params.get_float("weight");
+    task.dataset = create<Dataset>(trial, table, registry, context);
+    task.task.class_names = task.dataset->class_names();
+    if (task.task.num_classes() < 2) {
+      throw InputError(fmt::format("[{}]: dataset '{}' has {} class(es); a task needs at least 2", table, choice.plugin,
+                                   task.task.num_classes()));
+    }
+    if (task.dataset->size(Split::Train) == 0) throw InputError(fmt::format("[{}]: the dataset has no training examples", table));
+    auto record = describe(registry, PluginKind::Dataset, choice.plugin);
+    record.kind = table;
+    plugins.records.push_back(std::move(record));
+    plugins.tasks.push_back(std::move(task));
+  }
+  try {
+    plugins.strategy->set_tasks(task_infos(plugins, trial.tables.at("train")));
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("strategy '{}': {}", trial.plugins.at("strategy").plugin, error.what()));
+  }
   if (trial.plugins.count("teacher")) {
     plugins.teacher = create<Model>(trial, "teacher", registry, context);
     prepare_teacher(*plugins.teacher, *plugins.dataset, plugins.task);

@@ -18,6 +18,15 @@ class Registry;
 
 namespace graft::engine {
 
+// A further task of a multi-task experiment, from a [tasks.NAME] table: its own dataset and
+// head, the model's backbone (task_heads.hpp).
+struct AuxiliaryTask {
+  std::string name;
+  double weight = 1.0;
+  std::shared_ptr<Dataset> dataset;
+  TaskSpec task;
+};
+
 struct TrialPlugins {
   std::shared_ptr<Dataset> dataset;
   std::shared_ptr<Model> model;
@@ -27,6 +36,7 @@ struct TrialPlugins {
   // example reach the strategy as Batch::extra["teacher_logits"] (teacher_logits.hpp).
   std::shared_ptr<Model> teacher;
   TaskSpec task;
+  std::vector<AuxiliaryTask> tasks;  // [tasks.NAME] in name order; the strategy has accepted them
   std::vector<storage::PluginRow> records;  // name, version, file and sha256 of each
 };
 
@@ -37,6 +47,9 @@ int resolve_threads(const Params& train, int default_threads = 0);
 // Seeds LibTorch (before the model initialises its weights), sets threads, creates the plugins.
 TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
                          const std::filesystem::path& cache_dir, int default_threads = 0);
+
+// Every task as the strategy sees it: the main task ([dataset]) first, then `plugins.tasks`.
+std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const Params& train);
 
 // Creates only the plugins that have no torch state to build (dataset and scheduler): enough
 // for `graft lr-curve`.

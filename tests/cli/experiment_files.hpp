@@ -37,4 +37,11 @@ inline std::filesystem::path write_tiny_experiment(const std::filesystem::path& 
   return file;
 }
 
+// A [tasks.coarse] table for write_tiny_experiment's data: its 3 classes grouped into 2, from the
+// same IDX files; `settings` are appended to the table.
+inline std::string coarse_task_table(const std::filesystem::path& folder, const std::string& settings = "") {
+  return "\n[tasks.coarse]\nplugin = \"idx\"\npath = \"" + (folder / "data").string() +
+         "\"\nvalidation_fraction = 0.25\nclass_groups = [0, 1, 1]\ngroup_names = [\"first\", \"rest\"]\n" + settings;
+}
+
 }  // namespace graft::testing

@@ -161,8 +161,14 @@ TEST_CASE("the store is chosen by the --db option or GRAFT_DB") {
 TEST_CASE("graft resume continues a run killed mid-epoch to exactly the metrics of an uninterrupted run") {
   // Batches of 2 and dropout: many optimizer steps per epoch, and random numbers drawn in each.
   const std::vector<std::string> settings{"train.batch_size=2", "train.epochs=12"};
+  // Single-task, and multi-task (whose further task's head and optimizer state resume too).
+  const bool multitask = GENERATE(false, true);
+  const auto extra = [multitask](const std::filesystem::path& folder) {
+    return multitask ? "\n[strategy]\nplugin = \"multitask\"\n" + graft::testing::coarse_task_table(folder) : "";
+  };
+  INFO((multitask ? "multitask" : "single task"));
   graft::testing::TempFolder reference("cli-resume-reference");
-  const auto reference_file = graft::testing::write_tiny_experiment(reference.path());
+  const auto reference_file = graft::testing::write_tiny_experiment(reference.path(), extra(reference.path()));
   const auto uninterrupted =
       graft::testing::run_graft(reference.path(), {"run", reference_file.string(), "--no-progress", "--set",
                                                    settings[0], "--set", settings[1]});
@@ -170,7 +176,7 @@ TEST_CASE("graft resume continues a run killed mid-epoch to exactly the metrics 
   REQUIRE(uninterrupted.status == 0);
 
   graft::testing::TempFolder folder("cli-resume");
-  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  const auto file = graft::testing::write_tiny_experiment(folder.path(), extra(folder.path()));
   const pid_t pid = start_run(folder.path(), file, settings);
   REQUIRE(wait_for_an_epoch(folder / "graft.db"));
   kill(pid, SIGKILL);

@@ -17,7 +17,7 @@ namespace graft {
 
 // Bump on every breaking change to an SDK header (layout of a struct, a virtual function added,
 // removed or reordered). The host refuses libraries built against another value.
-inline constexpr std::uint32_t kSdkAbiVersion = 2;
+inline constexpr std::uint32_t kSdkAbiVersion = 3;
 
 }  // namespace graft
 
