@@ -11,10 +11,12 @@
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
+#include "memory_policy.hpp"
 #include "thread_wait_policy.hpp"
 
 int main(int argc, char** argv) {
   graft::cli::ensure_passive_thread_wait(argv);
+  graft::cli::keep_freed_memory_for_reuse();
   CLI::App app{"graft: transfer-learning experiments on LibTorch", "graft"};
   app.require_subcommand(1);
   app.fallthrough();  // global options (--db, --quiet) also after the subcommand
