@@ -30,7 +30,8 @@ std::optional<Batch> TaskBatches::next() {
     batch = source->next();
     if (!batch) throw std::logic_error("task " + std::to_string(task) + " has no training batches");
   }
-  batch->extra[kTaskIndex] = torch::tensor(static_cast<std::int64_t>(task), torch::kInt64);
+  last_task_ = task;
+  if (sources_.size() > 1) batch->extra[kTaskIndex] = torch::tensor(static_cast<std::int64_t>(task), torch::kInt64);
   return batch;
 }
 

@@ -176,7 +176,7 @@ class TrialTrainer {
     TaskBatches batches_of_tasks(std::move(task_order), tasks_.size(), [&](std::size_t task, std::size_t pass) {
       return open_training_pass(task, pass, path, epoch_seed);
     });
-    BatchSource* const batches = &batches_of_tasks;
+    BatchSource* const batches = &batches_of_tasks;  // one pass over the main task, or several tasks
     const double clip = train_.get_float("grad_clip_norm");
     const auto log_every = train_.get_int("log_every_steps");
     const auto accumulate = static_cast<std::size_t>(train_.get_int("accumulate"));
@@ -204,7 +204,7 @@ class TrialTrainer {
       }
       ++batches_seen;
       ++accumulated;
-      const auto task = static_cast<std::size_t>(host_batch->extra.at(kTaskIndex).item<std::int64_t>());
+      const std::size_t task = batches_of_tasks.last_task();
       if (task == 0 && teacher_logits_.defined()) attach_teacher_logits(*host_batch, teacher_logits_);
       const Batch batch = host_batch->to(device_);
       const at::Tensor logits = task == 0 ? training_logits(path, batch) : task_logits(task, path, batch);

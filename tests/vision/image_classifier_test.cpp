@@ -6,6 +6,7 @@
 
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "formula_weights.hpp"
 #include "graft/errors.hpp"
@@ -165,6 +166,38 @@ TEST_CASE("Evaluation collate: shorter side to resize_size, centre crop, ImageNe
   const auto expected = image::normalize(resized, {0.485, 0.456, 0.406}, {0.229, 0.224, 0.225});
   CHECK(torch::allclose(batch.inputs[1], expected));
   CHECK(torch::equal(model->collate(examples, CollateOptions{Mode::Eval, 2}).inputs, batch.inputs));
+}
+
+TEST_CASE("Evaluation collate of same-sized images, done as one batch, equals the image-by-image path exactly") {
+  // A batch whose images all have one size is preprocessed at once; one odd-sized image sends the
+  // whole batch through the image-by-image path. Both must give the same values, for each
+  // channel adaptation (grayscale to RGB, RGB to grayscale, RGBA) and for shrinking and growing.
+  for (const auto& [channels, in_channels, height, width] :
+       std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>>{
+           {1, 3, 28, 28}, {3, 1, 48, 60}, {4, 3, 40, 36}, {3, 3, 20, 20}, {1, 1, 30, 26}}) {
+    INFO(channels << " -> " << in_channels << " channels, " << height << "x" << width);
+    auto model = make_plugin<Model>("resnet", with(with(kSmallResNet, "in_channels", in_channels), "resize_size",
+                                                   std::int64_t{36}));
+    torch::manual_seed(channels * 100 + height);
+    std::vector<Example> same;
+    for (std::int64_t i = 0; i < 3; ++i) {
+      Example example;
+      example.image = torch::randint(0, 256, {channels, height, width}, torch::kUInt8);
+      if (channels == 1 && i == 1) example.image = example.image.squeeze(0);  // [H, W] too
+      example.label = i;
+      same.push_back(example);
+    }
+    if (channels == 1) same[0].image = same[0].image.squeeze(0);  // all [H, W]: one shape again
+    if (channels == 1) same[2].image = same[2].image.squeeze(0);
+    auto mixed = same;
+    Example odd;
+    odd.image = torch::randint(0, 256, {channels, height + 3, width + 1}, torch::kUInt8);
+    mixed.push_back(odd);
+    const auto batched = model->collate(same, CollateOptions{Mode::Eval, 0}).inputs;
+    const auto one_by_one = model->collate(mixed, CollateOptions{Mode::Eval, 0}).inputs;
+    REQUIRE(batched.sizes() == at::IntArrayRef({3, in_channels, 32, 32}));
+    CHECK(torch::equal(batched, one_by_one.narrow(0, 0, 3)));
+  }
 }
 
 TEST_CASE("Training collate is random, but the same seed gives the same batch") {

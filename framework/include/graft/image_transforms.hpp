@@ -2,7 +2,9 @@
 // What torchvision.transforms does to an image, on tensors, for models whose pre-trained weights
 // expect torchvision's preprocessing. Images are float [C, H, W] with values in [0, 1] after
 // to_float_image(); every function returns a new tensor and keeps no state, so loader threads may
-// call them at once.
+// call them at once. The deterministic ones (adapt_channels, resize, center_crop, normalize,
+// evaluation_crop) also take a batch of same-sized images, [N, C, H, W], with the same result per
+// image as one at a time.
 //
 // Random transforms draw from an explicit generator in exactly the order torchvision draws from
 // torch's global one: a generator made by seeded_generator(s) gives the same crops and flips as

@@ -36,7 +36,8 @@ struct TaskInfo {
   double weight = 1.0;             // [tasks.NAME] weight; 1 for the main task
 };
 
-// Batch::extra key of a training batch's task: an int64 scalar, the index into set_tasks' list.
+// Batch::extra key of a training batch's task in a multi-task run: an int64 scalar, the index
+// into set_tasks' list. Absent with a single task (and in `graft lr-find`): the main task's batch.
 inline constexpr const char* kTaskIndex = "task";
 
 class GRAFT_SDK_API Strategy : public Plugin {
