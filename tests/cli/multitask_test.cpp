@@ -7,26 +7,20 @@
 #include <fstream>
 
 #include "experiment_files.hpp"
+#include "store_rows.hpp"
 #include "graft/storage/store.hpp"
 #include "support/run_graft.hpp"
 #include "support/temp_folder.hpp"
 
 using namespace graft;
+using graft::testing::metric_values;
 using graft::testing::run_graft;
+using graft::testing::used_plugin;
 
 namespace {
 
 std::string coarse_task(const std::filesystem::path& folder, const std::string& settings) {
   return graft::testing::coarse_task_table(folder, settings);
-}
-
-std::map<std::string, double> metric_values(const storage::Store& store, std::int64_t run) {
-  const auto result = store.query("SELECT key, step, value FROM metrics WHERE run_id = " + std::to_string(run));
-  std::map<std::string, double> values;
-  for (const auto& row : result.rows) {
-    values[std::get<std::string>(row[0]) + "@" + storage::to_text(row[1])] = std::get<double>(row[2]);
-  }
-  return values;
 }
 
 std::int64_t count_of(const storage::Store& store, const std::string& sql) {
@@ -87,8 +81,7 @@ TEST_CASE("a multi-task run trains every task's head on the shared backbone and 
   const auto run = store.get_run(1);
   REQUIRE(run);
   CHECK(run->summary.status == storage::RunStatus::Completed);
-  CHECK(std::any_of(run->plugins.begin(), run->plugins.end(),
-                    [](const auto& plugin) { return plugin.kind == "tasks.coarse" && plugin.name == "idx"; }));
+  CHECK(used_plugin(*run, "tasks.coarse", "idx"));
   for (const char* artifact : {"best", "last", "task_heads.best", "task_heads.last"}) {
     INFO(artifact);
     CHECK(std::any_of(run->artifacts.begin(), run->artifacts.end(),

@@ -10,24 +10,18 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment_files.hpp"
+#include "store_rows.hpp"
 #include "graft/image_io.hpp"
 #include "graft/storage/store.hpp"
 #include "support/run_graft.hpp"
 #include "support/temp_folder.hpp"
 
 using namespace graft;
+using graft::testing::metric_values;
 using graft::testing::run_graft;
+using graft::testing::used_plugin;
 
 namespace {
-
-std::map<std::string, double> metric_values(const storage::Store& store, std::int64_t run) {
-  const auto result = store.query("SELECT key, step, value FROM metrics WHERE run_id = " + std::to_string(run));
-  std::map<std::string, double> values;
-  for (const auto& row : result.rows) {
-    values[std::get<std::string>(row[0]) + "@" + storage::to_text(row[1])] = std::get<double>(row[2]);
-  }
-  return values;
-}
 
 bool has_artifact(const storage::RunDetails& run, const std::string& name) {
   return std::any_of(run.artifacts.begin(), run.artifacts.end(), [&](const auto& a) { return a.name == name; });
@@ -193,8 +187,7 @@ TEST_CASE("a teacher table distils a trained run into the student and is recorde
   const auto run = store.get_run(2);
   REQUIRE(run);
   CHECK(run->summary.status == storage::RunStatus::Completed);
-  CHECK(std::any_of(run->plugins.begin(), run->plugins.end(),
-                    [](const auto& plugin) { return plugin.kind == "teacher" && plugin.name == "resnet"; }));
+  CHECK(used_plugin(*run, "teacher", "resnet"));
   const auto measured = metric_values(store, 2);
   CHECK(std::any_of(measured.begin(), measured.end(),
                     [](const auto& row) { return row.first.rfind("test.accuracy@", 0) == 0; }));
