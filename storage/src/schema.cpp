@@ -175,6 +175,13 @@ void check_version(sqlite::Database& db, int version, const std::filesystem::pat
                                  where, version, kSchemaVersion));
   }
   if (version == 0 && has_tables(db)) {
+    // The version and the tables were read one after the other, outside a transaction: another
+    // process creating the store may have committed both in between (they commit together, so
+    // once its tables are visible its version is too). Read the version again before refusing.
+    if (const int now = schema::version(db); now != 0) {
+      check_version(db, now, path, writable);
+      return;
+    }
     throw StoreError(fmt::format("{} is a SQLite database but not a graft results store (it has tables and no graft "
                                  "schema version); point --db or GRAFT_DB at another file",
                                  where));
