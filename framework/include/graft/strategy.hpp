@@ -57,9 +57,6 @@ class GRAFT_SDK_API Strategy : public Plugin {
   // split, freshly shuffled. Default: one pass over the main task.
   virtual std::vector<std::size_t> task_order(int epoch);
 
- protected:
-  const std::vector<TaskInfo>& tasks() const { return tasks_; }
-
  private:
   std::vector<TaskInfo> tasks_;
 };
