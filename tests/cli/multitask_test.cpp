@@ -13,15 +13,12 @@
 #include "support/temp_folder.hpp"
 
 using namespace graft;
+using graft::testing::coarse_task_table;
 using graft::testing::metric_values;
 using graft::testing::run_graft;
 using graft::testing::used_plugin;
 
 namespace {
-
-std::string coarse_task(const std::filesystem::path& folder, const std::string& settings) {
-  return graft::testing::coarse_task_table(folder, settings);
-}
 
 std::int64_t count_of(const storage::Store& store, const std::string& sql) {
   return std::get<std::int64_t>(store.query(sql).rows.at(0).at(0));
@@ -39,7 +36,7 @@ TEST_CASE("a further task of weight 0 leaves the main task's training exactly as
     INFO(sampling);
     std::ofstream(folder / "multitask.toml") << text << "\n[strategy]\nplugin = \"multitask\"\nsampling = \""
                                              << sampling << "\"\n"
-                                             << coarse_task(folder.path(), "weight = 0.0\n");
+                                             << coarse_task_table(folder.path(), "weight = 0.0\n");
     const auto finished =
         run_graft(folder.path(), {"run", (folder / "multitask.toml").string(), "--no-progress", "--rerun"});
     INFO(finished.err);
@@ -69,7 +66,7 @@ TEST_CASE("a further task of weight 0 leaves the main task's training exactly as
 TEST_CASE("a multi-task run trains every task's head on the shared backbone and records each task") {
   graft::testing::TempFolder folder("cli-multitask");
   const auto file = graft::testing::write_tiny_experiment(
-      folder.path(), "\n[strategy]\nplugin = \"multitask\"\n" + coarse_task(folder.path(), "weight = 0.5\n"));
+      folder.path(), "\n[strategy]\nplugin = \"multitask\"\n" + coarse_task_table(folder.path(), "weight = 0.5\n"));
   const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--set", "train.epochs=6"});
   INFO(finished.err);
   REQUIRE(finished.status == 0);
@@ -114,13 +111,13 @@ TEST_CASE("a multi-task run trains every task's head on the shared backbone and 
 
 TEST_CASE("tasks need a strategy that trains them and datasets that give a task: else exit 2, nothing stored") {
   graft::testing::TempFolder folder("cli-multitask-refused");
-  const auto single_task = graft::testing::write_tiny_experiment(folder.path(), coarse_task(folder.path(), ""));
+  const auto single_task = graft::testing::write_tiny_experiment(folder.path(), coarse_task_table(folder.path(), ""));
   const auto refused = run_graft(folder.path(), {"run", single_task.string(), "--no-progress"});
   CHECK(refused.status == 2);
   CHECK_THAT(refused.err, Catch::Contains("strategy 'full': this strategy trains a single task, and the experiment "
                                           "declares 1 more in [tasks.*] tables: use strategy multitask"));
 
-  auto one_group = coarse_task(folder.path(), "");
+  auto one_group = coarse_task_table(folder.path(), "");
   one_group.replace(one_group.find("[0, 1, 1]"), 9, "[0, 0, 0]");
   one_group.replace(one_group.find("group_names = [\"first\", \"rest\"]"), 31, "");
   const auto one_class =
