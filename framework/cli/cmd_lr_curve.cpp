@@ -9,15 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "batch_loader.hpp"
-#include "command.hpp"
-#include "experiment_loader.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
+#include "cli/output.hpp"
+#include "engine/lr_schedule.hpp"
+#include "engine/trial_preparation.hpp"
 #include "graft/errors.hpp"
-#include "graft/dataset.hpp"
-#include "lr_schedule.hpp"
-#include "output.hpp"
-#include "run_reference.hpp"
-#include "trial_setup.hpp"
 
 namespace graft::cli {
 namespace {
@@ -33,9 +30,9 @@ struct LrCurveArguments {
 
 // As the trainer counts them: the batches the strategy orders per epoch (every task's, in a
 // multi-task run), `accumulate` of them per step.
-std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const experiment::Trial& trial, Strategy& strategy) {
+std::int64_t steps_per_epoch(const LrCurveArguments& arguments, const engine::PreparedTrial& trial) {
   if (arguments.steps_per_epoch > 0) return arguments.steps_per_epoch;
-  return engine::optimizer_steps_for_batches(trial.tables.at("train"), strategy.task_order(0).size());
+  return trial.settings.optimizer_steps_for_batches(trial.plugins.strategy->task_order(0).size());
 }
 
 // A group trains when any of its parameters gets a gradient.
@@ -65,16 +62,18 @@ int lr_curve(const LrCurveArguments& arguments, const Context& context) {
     throw InputError("--trial " + std::to_string(arguments.trial) + " is out of range: the experiment has " +
                      std::to_string(trials.size()) + " trial(s)");
   }
-  auto trial = trials[static_cast<std::size_t>(arguments.trial - 1)];
-  // Weights named `run:NAME` come from the store, as in `graft run`.
-  engine::resolve_run_references(trial, context.store_path(),
-                                 std::filesystem::path(loaded.experiment.file).parent_path());
-  // The dataset is loaded even with --steps-per-epoch: the model is built for its classes.
-  auto plugins = engine::setup_trial(trial, loaded.registry, /*cache_dir=*/{});
-  const auto& train = trial.tables.at("train");
-  const auto epochs = train.get_int("epochs");
-  const engine::LrSchedule schedule(*plugins.scheduler, trial.plugins.at("scheduler").params, train.get_float("lr"),
-                                    steps_per_epoch(arguments, trial, *plugins.strategy), epochs);
+  // Prepared as `graft run` prepares it (weights named `run:NAME` come from the store); the
+  // dataset is loaded even with --steps-per-epoch: the model is built for its classes.
+  engine::PreparationOptions preparation;
+  preparation.store_path = context.store_path();
+  preparation.search_dir = std::filesystem::path(loaded.experiment.file).parent_path();
+  auto prepared = engine::prepare_trial(trials[static_cast<std::size_t>(arguments.trial - 1)], loaded.registry,
+                                        preparation);
+  const auto& trial = prepared.declared;
+  auto& plugins = prepared.plugins;
+  const auto epochs = prepared.settings.epochs;
+  const engine::LrSchedule schedule(*plugins.scheduler, prepared.schedule, prepared.settings.lr,
+                                    steps_per_epoch(arguments, prepared), epochs);
   const auto groups = plugins.strategy->param_groups(*plugins.model);
   const auto trains = training_by_epoch(plugins, groups, epochs);
   const auto total = schedule.total_steps();

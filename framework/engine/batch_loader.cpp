@@ -1,8 +1,10 @@
-#include "batch_loader.hpp"
+#include "engine/batch_loader.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <random>
+
+#include <torch/types.h>  // torch::tensor
 
 namespace graft::engine {
 
@@ -39,15 +41,10 @@ std::size_t Batching::batch_count(std::size_t examples) const {
   return count == 0 && examples > 0 ? 1 : count;
 }
 
-std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples) {
-  const Batching batching{static_cast<std::size_t>(train.get_int("batch_size")), train.get_bool("drop_last")};
-  return optimizer_steps_for_batches(train, batching.batch_count(examples));
-}
-
-std::int64_t optimizer_steps_for_batches(const Params& train, std::size_t epoch_batches) {
-  const auto batches = static_cast<std::int64_t>(epoch_batches);
-  const auto accumulate = std::max<std::int64_t>(1, train.get_int("accumulate"));
-  return std::max<std::int64_t>(1, (batches + accumulate - 1) / accumulate);
+CollateFunction collate_with(Model& model) {
+  return [&model](const std::vector<Example>& examples, const CollateOptions& options) {
+    return model.collate(examples, options);
+  };
 }
 
 std::pair<std::size_t, std::size_t> Batching::range(std::size_t index, std::size_t examples) const {
@@ -81,7 +78,7 @@ Batch BatchLoader::prepare(std::size_t batch_index) const {
   collate_options.mode = options_.mode;
   collate_options.seed = mix_seed(options_.seed, batch_index);
   Batch batch = collate_(examples, collate_options);
-  batch.extra[kExampleIndex] = example_positions(order_, begin, end);
+  batch.extra[batch_keys::kExampleIndex] = example_positions(order_, begin, end);
   return batch;
 }
 

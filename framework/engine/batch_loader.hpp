@@ -14,13 +14,18 @@
 #include <utility>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
+
 #include "graft/batch.hpp"
 #include "graft/dataset.hpp"
-#include "graft/params.hpp"
+#include "graft/model.hpp"
 
 namespace graft::engine {
 
 using CollateFunction = std::function<Batch(const std::vector<Example>&, const CollateOptions&)>;
+
+// The model's collate as a loader's collate function.
+CollateFunction collate_with(Model& model);
 
 struct LoaderOptions {
   std::size_t batch_size = 64;
@@ -43,16 +48,9 @@ struct Batching {
   std::pair<std::size_t, std::size_t> range(std::size_t index, std::size_t examples) const;
 };
 
-// Every batch source sets Batch::extra[kExampleIndex]: the positions of the batch's examples in
-// their split (int64 [N]), so that the engine can attach per-example targets (teacher logits).
-inline constexpr const char* kExampleIndex = "example_index";
+// Every batch source sets Batch::extra[batch_keys::kExampleIndex] (graft/batch.hpp) from this:
+// the positions of the batch's examples in their split, int64 [N].
 at::Tensor example_positions(const std::vector<std::size_t>& order, std::size_t begin, std::size_t end);
-
-// Optimizer steps in an epoch of `examples` training examples under a resolved [train] table:
-// the batches Batching cuts, train.accumulate of them per step (the last step may take fewer).
-std::int64_t optimizer_steps_per_epoch(const Params& train, std::size_t examples);
-// The same for an epoch of `epoch_batches` batches (a multi-task epoch: Strategy::task_order).
-std::int64_t optimizer_steps_for_batches(const Params& train, std::size_t epoch_batches);
 
 // Where an epoch's batches come from: examples through the model's collate (BatchLoader), or
 // cached backbone features (feature_cache.hpp).

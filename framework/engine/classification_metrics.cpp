@@ -1,4 +1,4 @@
-#include "classification_metrics.hpp"
+#include "engine/classification_metrics.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -59,6 +59,22 @@ double ClassificationMetrics::macro_f1() const {
 
 std::map<std::string, double> ClassificationMetrics::values() const {
   return {{"loss", loss()}, {"accuracy", accuracy()}, {"macro_f1", macro_f1()}};
+}
+
+std::vector<double> ClassificationMetrics::totals() const {
+  std::vector<double> totals{static_cast<double>(count_), loss_sum_};
+  for (const auto cell : confusion_) totals.push_back(static_cast<double>(cell));
+  return totals;
+}
+
+void ClassificationMetrics::set_totals(const std::vector<double>& totals) {
+  if (totals.size() != confusion_.size() + 2) {
+    throw std::invalid_argument("metric totals of " + std::to_string(totals.size()) + " values for a task of " +
+                                std::to_string(num_classes_) + " classes");
+  }
+  count_ = static_cast<std::int64_t>(totals[0]);
+  loss_sum_ = totals[1];
+  for (std::size_t i = 0; i < confusion_.size(); ++i) confusion_[i] = static_cast<std::int64_t>(totals[i + 2]);
 }
 
 }  // namespace graft::engine

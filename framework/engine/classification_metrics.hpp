@@ -25,6 +25,13 @@ class ClassificationMetrics {
   // {"loss": ..., "accuracy": ..., "macro_f1": ...}
   std::map<std::string, double> values() const;
 
+  // Everything the metrics are computed from, as one vector: [count, loss sum, confusion...].
+  // Summing the totals of several processes element-wise and setting the sum gives the metrics
+  // of all their examples together (what data-parallel ranks do, TrainingHooks::reduce_metrics).
+  std::vector<double> totals() const;
+  // Throws std::invalid_argument when `totals` is not of this task's size.
+  void set_totals(const std::vector<double>& totals);
+
  private:
   std::size_t num_classes_;
   std::vector<std::int64_t> confusion_;  // [true][predicted], row-major

@@ -1,4 +1,4 @@
-#include "experiment_runner.hpp"
+#include "engine/experiment_runner.hpp"
 
 #include <unistd.h>
 
@@ -8,75 +8,20 @@
 
 #include <fmt/format.h>
 
-#include "engine_schema.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/interrupt.hpp"
+#include "engine/run_description.hpp"
+#include "engine/run_layout.hpp"
+#include "engine/run_recorder.hpp"
+#include "engine/trainer.hpp"
+#include "engine/training_state.hpp"
+#include "engine/trial_preparation.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
-#include "training_state.hpp"
 #include "graft/storage/store.hpp"
-#include "interrupt.hpp"
-#include "lr_schedule.hpp"
-#include "graft/hash.hpp"
-#include "run_recorder.hpp"
-#include "run_reference.hpp"
-#include "trainer.hpp"
-#include "trial_setup.hpp"
 
 namespace graft::engine {
 namespace {
-
-// Store params keep numbers numeric (SQL compares them); lists are kept as their TOML text.
-storage::Value to_store_value(const ParamValue& value) {
-  if (const auto* flag = std::get_if<bool>(&value)) return std::int64_t{*flag ? 1 : 0};
-  if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
-  if (const auto* real = std::get_if<double>(&value)) return *real;
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  return to_toml(value);
-}
-
-}  // namespace
-
-storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
-                             const TrialPlugins& plugins) {
-  storage::NewRun run;
-  run.experiment = experiment.name;
-  run.description = experiment.description;
-  run.trial = trial.name;
-  run.config_toml = trial.config_toml;
-  run.config_hash = trial.config_hash;
-  run.seed = static_cast<std::int64_t>(trial.seed);
-  for (const auto& [key, value] : trial.flat) run.params.push_back(storage::ParamRow{key, to_store_value(value)});
-  // The class names in label order, for `graft predict --run` (the dataset may be gone by then).
-  run.params.push_back(storage::ParamRow{"task.classes", to_toml(ParamValue(plugins.task.class_names))});
-  run.plugins = plugins.records;
-  run.host = storage::this_host();
-  run.pid = static_cast<std::int64_t>(getpid());
-  return run;
-}
-
-namespace {
-
-// What cached backbone features depend on besides the split, the preprocessing and the backbone
-// weights (which the cache adds): the model and dataset plugins as built (library hashes), their
-// params, and the seed (a dataset draws its subsets and validation split from it).
-// `model` is the table of the model whose features they are: "model", or "teacher".
-std::string feature_identity(const experiment::Trial& trial, const TrialPlugins& plugins, const std::string& model) {
-  std::string identity;
-  for (const auto& plugin : plugins.records) {
-    if (plugin.kind == model || plugin.kind == "dataset") {
-      identity += fmt::format("{} {} {} {}\n", plugin.kind, plugin.name, plugin.version, plugin.sha256);
-    }
-  }
-  for (const auto& [key, value] : trial.flat) {
-    if (key.rfind(model + ".", 0) == 0 || key.rfind("dataset.", 0) == 0) identity += key + " = " + to_toml(value) + "\n";
-  }
-  return identity + fmt::format("seed = {}\n", trial.seed);
-}
-
-// Provenance of a `run:NAME` param: which file it resolved to, and its hash.
-storage::ArtifactRow referenced_checkpoint(const ResolvedReference& reference) {
-  return storage::ArtifactRow{reference.param, reference.checkpoint.string(), sha256_file(reference.checkpoint),
-                              static_cast<std::int64_t>(std::filesystem::file_size(reference.checkpoint))};
-}
 
 std::string summary_line(const std::map<std::string, double>& summary) {
   std::string text;
@@ -87,14 +32,6 @@ std::string summary_line(const std::map<std::string, double>& summary) {
 }
 
 }  // namespace
-
-std::filesystem::path runs_folder(const std::filesystem::path& store_path) {
-  return store_path.parent_path() / (store_path.stem().string() + "-runs");
-}
-
-std::filesystem::path cache_folder(const std::filesystem::path& store_path) {
-  return store_path.parent_path() / (store_path.stem().string() + "-cache");
-}
 
 namespace {
 
@@ -140,18 +77,12 @@ void count(RunReport& report, storage::RunStatus status) {
 }
 
 // Trains a trial whose run row exists (new, or reopened by resume) and records how it ended.
-TrainOutcome train_run(storage::Store& store, std::int64_t run_id, const experiment::Trial& resolved,
-                       TrialPlugins& plugins, const std::vector<ResolvedReference>& references,
-                       const RunOptions& options, bool resume, const std::string& label) {
+TrainOutcome train_run(storage::Store& store, std::int64_t run_id, PreparedTrial& prepared, const RunOptions& options,
+                       bool resume, const std::string& label) {
   TrainerOptions trainer_options;
-  trainer_options.train = resolved.tables.at("train");
-  trainer_options.schedule = resolved.plugins.at("scheduler").params;
-  trainer_options.seed = resolved.seed;
+  trainer_options.layout = RunLayout{run_folder(options.store_path, run_id)};
   // Absolute, so the artifacts recorded in the store stay valid from any working folder.
-  trainer_options.run_dir = run_folder(options.store_path, run_id);
   trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
-  trainer_options.feature_identity = feature_identity(resolved, plugins, "model");
-  trainer_options.teacher_identity = feature_identity(resolved, plugins, "teacher");
   trainer_options.display_name = fmt::format("run {}", run_id);
   trainer_options.show_progress = options.show_progress;
   trainer_options.resume = resume;
@@ -159,8 +90,11 @@ TrainOutcome train_run(storage::Store& store, std::int64_t run_id, const experim
   TrainOutcome outcome;
   {
     RunRecorder recorder(store, run_id);
-    for (const auto& reference : references) recorder.add_artifact(referenced_checkpoint(reference));
-    outcome = train_trial(plugins, trainer_options, recorder);
+    // Where run:NAME weights came from: which file each reference resolved to, and its hash.
+    for (const auto& reference : prepared.references) {
+      recorder.add_artifact(file_artifact(reference.param, reference.checkpoint));
+    }
+    outcome = train_trial(prepared, trainer_options, recorder);
   }
   store.finish_run(run_id, outcome.status, outcome.error);
   switch (outcome.status) {
@@ -176,20 +110,24 @@ TrainOutcome train_run(storage::Store& store, std::int64_t run_id, const experim
   return outcome;
 }
 
-std::optional<storage::Store> open_for_writing(const std::filesystem::path& store_path) {
-  std::optional<storage::Store> store = storage::Store::open(store_path);
-  for (const auto id : store->recover_stale_runs()) {
+storage::Store open_for_writing(const std::filesystem::path& store_path) {
+  storage::Store store = storage::Store::open(store_path);
+  for (const auto id : store.recover_stale_runs()) {
     log::warn("run {} was still recorded as running, but its process is gone: recorded as interrupted", id);
   }
   return store;
 }
 
-}  // namespace
-
-std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id) {
-  return std::filesystem::absolute(runs_folder(store_path)) / std::to_string(run_id);
+PreparationOptions preparation(const RunOptions& options, const std::filesystem::path& search_dir) {
+  PreparationOptions preparation;
+  preparation.store_path = options.store_path;
+  preparation.search_dir = search_dir;
+  preparation.cache_dir = cache_folder(options.store_path);
+  preparation.default_threads = options.default_threads;
+  return preparation;
 }
 
+}  // namespace
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options) {
   install_interrupt_handler();
@@ -202,18 +140,14 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     const std::string label = fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(),
                                           trial.name);
     log::info("{}: preparing", label);
-    experiment::Trial resolved = trial;
-    const auto references = resolve_run_references(resolved, options.store_path,
-                                                   std::filesystem::path(experiment.file).parent_path());
-    TrialPlugins plugins = setup_trial(resolved, registry, cache_folder(options.store_path), options.default_threads);
-    check_trial(plugins, trial.tables.at("train"));
-    check_warmup_keys(trial.plugins.at("scheduler").params);
+    PreparedTrial prepared =
+        prepare_trial(trial, registry, preparation(options, std::filesystem::path(experiment.file).parent_path()));
 
     if (!store) store = open_for_writing(options.store_path);
-    const std::int64_t run_id = store->begin_run(describe_run(experiment, trial, plugins));
+    const std::int64_t run_id = store->begin_run(describe_run(experiment, prepared));
     report.run_ids.push_back(run_id);
     log::info("{}: run {} started", label, run_id);
-    count(report, train_run(*store, run_id, resolved, plugins, references, options, /*resume=*/false, label).status);
+    count(report, train_run(*store, run_id, prepared, options, /*resume=*/false, label).status);
   }
   return report;
 }
@@ -224,14 +158,14 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
     throw InputError(fmt::format("no store at {} (--db?)", options.store_path.string()));
   }
   auto store = open_for_writing(options.store_path);
-  const auto run = store->get_run(run_id);
+  const auto run = store.get_run(run_id);
   if (!run) throw InputError(fmt::format("no run {} in {}", run_id, options.store_path.string()));
   const auto status = run->summary.status;
   if (status == storage::RunStatus::Completed || status == storage::RunStatus::Running) {
     throw InputError(fmt::format("run {} is {}: only an interrupted or failed run can be resumed", run_id,
                                  storage::status_name(status)));
   }
-  const auto state_file = training_state_path(run_folder(options.store_path, run_id));
+  const auto state_file = RunLayout{run_folder(options.store_path, run_id)}.training_state();
   if (!std::filesystem::exists(state_file)) {
     throw InputError(fmt::format("run {} has no training state ({}): it stopped before finishing an epoch, or an "
                                  "older graft made it; run its trial again with `graft run`",
@@ -240,15 +174,12 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
   // The trial exactly as the run recorded it: its canonical config resolves to one trial.
   const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
   const auto experiment = experiment::resolve(file, make_catalog(registry));
-  experiment::Trial trial = experiment.trials.at(0);
   const std::string label = fmt::format("{} {}", run->summary.experiment, run->summary.trial);
-  const auto references = resolve_run_references(trial, options.store_path, {});
-  TrialPlugins plugins = setup_trial(trial, registry, cache_folder(options.store_path), options.default_threads);
-  check_trial(plugins, trial.tables.at("train"));
+  PreparedTrial prepared = prepare_trial(experiment.trials.at(0), registry, preparation(options, {}));
 
-  store->reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
+  store.reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
   log::info("{}: run {} resumed", label, run_id);
-  return train_run(*store, run_id, trial, plugins, references, options, /*resume=*/true, label).status;
+  return train_run(store, run_id, prepared, options, /*resume=*/true, label).status;
 }
 
 }  // namespace graft::engine

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::host {
@@ -16,8 +16,6 @@ class Registry;
 }
 
 namespace graft::engine {
-
-struct TrialPlugins;  // trial_setup.hpp
 
 struct RunOptions {
   std::filesystem::path store_path;
@@ -47,22 +45,10 @@ struct RunReport {
   int interrupted = 0;
 };
 
-// Folders beside the store: <dir>/<stem>-runs/<run id>/ for checkpoints, <dir>/<stem>-cache/.
-std::filesystem::path runs_folder(const std::filesystem::path& store_path);
-std::filesystem::path cache_folder(const std::filesystem::path& store_path);
-
-// What the store records of a trial's run (experiment, trial name, config and hash, seed, params
-// with task.classes, plugins, host and pid), as `graft run` records it; also `graft lr-find`.
-storage::NewRun describe_run(const experiment::Experiment& experiment, const experiment::Trial& trial,
-                             const TrialPlugins& plugins);
-
-// Each trial's plugins are created before its run is written, so bad input (InputError) found
-// there leaves no row; the store itself is created only once the first trial is ready to train.
+// Each trial is prepared (prepare_trial) before its run is written, so bad input (InputError)
+// found there leaves no row; the store itself is created only once the first trial is ready to train.
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options);
-
-// <store stem>-runs/<id>, absolute: where a run's checkpoints and training state are.
-std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id);
 
 // `graft resume RUN`: an interrupted or failed run goes on from the training state of its last
 // completed epoch, in the same run (what it recorded after that epoch is replaced); on CPU it

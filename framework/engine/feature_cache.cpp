@@ -97,7 +97,7 @@ std::optional<Batch> CachedBatches::next() {
   Batch batch;
   batch.inputs = cached_.features.index_select(0, index);
   batch.labels = cached_.labels.index_select(0, index);
-  batch.extra[kExampleIndex] = index.clone();  // from_blob borrows order_
+  batch.extra[batch_keys::kExampleIndex] = index.clone();  // from_blob borrows order_
   return batch;
 }
 

@@ -1,69 +1,43 @@
-#include "lr_finder.hpp"
+#include "engine/lr_finder.hpp"
 
 #include <cmath>
 #include <memory>
 
 #include <fmt/format.h>
-#include <torch/nn/utils/clip_grad.h>
-#include <torch/utils.h>
 
-#include "backbone.hpp"
-#include "batch_loader.hpp"
-#include "evaluation.hpp"
-#include "experiment_runner.hpp"
+#include "engine/batch_loader.hpp"
+#include "engine/forward_path.hpp"
+#include "engine/interrupt.hpp"
+#include "engine/length_buckets.hpp"
+#include "engine/optimizer.hpp"
+#include "engine/optimizer_step.hpp"
+#include "engine/progress.hpp"
+#include "engine/run_description.hpp"
+#include "engine/run_end.hpp"
+#include "engine/run_features.hpp"
+#include "engine/run_layout.hpp"
+#include "engine/teacher_logits.hpp"
+#include "engine/training_batches.hpp"
 #include "graft/errors.hpp"
-#include "graft/hash.hpp"
 #include "graft/log.hpp"
-#include "interrupt.hpp"
-#include "length_buckets.hpp"
-#include "lr_schedule.hpp"
-#include "optimizer.hpp"
-#include "progress.hpp"
-#include "run_reference.hpp"
-#include "teacher_logits.hpp"
-#include "trainer.hpp"
 
 namespace graft::engine {
 namespace {
 
-// The trainer's seed streams of the data order and augmentation (trainer.cpp), so that the range
-// test sees the batches of `graft run`'s first epochs, in the same order.
-constexpr std::uint64_t kShuffleStream = 0x5348;
-constexpr std::uint64_t kAugmentStream = 0x4155;
-
-struct Stop {
-  storage::RunStatus status;
-  std::string error;
-};
-
 class RangeTest {
  public:
-  RangeTest(TrialPlugins& plugins, const Params& train, std::uint64_t seed, const LrFindSettings& settings,
-            RunRecorder* recorder, bool show_progress)
-      : plugins_(plugins),
-        train_(train),
-        seed_(seed),
+  RangeTest(PreparedTrial& trial, const LrFindSettings& settings, RunRecorder* recorder, bool show_progress)
+      : trial_(trial),
         settings_(settings),
         recorder_(recorder),
-        device_(resolve_device(train)),
-        batch_size_(static_cast<std::size_t>(train.get_int("batch_size"))),
         smoothed_(0.98),
         divergence_(settings.divergence),
         progress_("lr-find", 1, settings.steps, show_progress) {}
 
   LrFindCurve run() {
-    try {
-      train();
-    } catch (const Interrupted& stop) {
-      curve_.status = storage::RunStatus::Interrupted;
-      curve_.error = stop.what();
-    } catch (const c10::Error& error) {
-      curve_.status = storage::RunStatus::Failed;
-      curve_.error = error.what_without_backtrace();
-    } catch (const std::exception& error) {
-      curve_.status = storage::RunStatus::Failed;
-      curve_.error = error.what();
-    }
+    const RunEnd end = run_guarded([this] { train(); });
+    curve_.status = end.status;
+    curve_.error = end.error;
     progress_.message("");
     curve_.suggestions = lr_find::suggest(curve_.lrs, curve_.smoothed, settings_.steps);
     record_suggestions();
@@ -71,77 +45,53 @@ class RangeTest {
   }
 
  private:
-  // The [teacher]'s logits per training example, as the trainer computes them (in memory only:
-  // a probe writes nothing to the cache folder); undefined without a teacher.
-  at::Tensor distillation_targets() {
-    if (!plugins_.teacher) return {};
-    plugins_.teacher->module().to(device_);
-    FeatureCacheOptions cache;
-    cache.loader = loader_options(train_, static_cast<std::size_t>(train_.get_int("eval_batch_size")), Mode::Eval, 0,
-                                  false);
-    cache.device = device_;
-    FeatureCache teacher_cache(std::move(cache));
-    return compute_teacher_logits(*plugins_.teacher, *plugins_.dataset, teacher_cache);
-  }
-
   void train() {
-    auto& model = *plugins_.model;
-    model.module().to(device_);
-    const auto groups = plugins_.strategy->param_groups(model);
-    ScaledOptimizer optimizer(train_, groups);
+    const TrainSettings& train = trial_.settings;
+    auto& model = *trial_.plugins.model;
+    model.module().to(trial_.device.device);
+    ScaledOptimizer optimizer(train.table, trial_.plugins.strategy->param_groups(model));
+    OptimizerStep optimizer_step(optimizer, train.grad_clip_norm, hooks_);
     // What trains, and in which mode, is the strategy's choice for the first epoch of the run.
     model.module().train();
-    plugins_.strategy->on_epoch_start(model, 0, static_cast<int>(train_.get_int("epochs")));
-    const bool frozen = backbone_frozen(model);
-    const double clip = train_.get_float("grad_clip_norm");
-    const auto examples = plugins_.dataset->size(Split::Train);
-    const at::Tensor teacher_logits = distillation_targets();
-    const auto lengths = train_.get_bool("bucket_by_length") ? text_lengths(*plugins_.dataset, Split::Train)
-                                                             : std::vector<std::size_t>{};
+    trial_.plugins.strategy->on_epoch_start(model, 0, static_cast<int>(train.epochs));
+    const ForwardPath path = forward_path(model, /*cacheable=*/false);
+    const auto& dataset = *trial_.plugins.dataset;
+    const auto examples = dataset.size(Split::Train);
+    // The [teacher]'s logits as the trainer computes them, in memory only: a probe writes nothing
+    // to the cache folder.
+    const at::Tensor teacher_logits =
+        teacher_targets(trial_.plugins.teacher.get(), dataset, feature_cache_options(train, trial_.device, {}, {}));
+    const auto lengths = train.bucket_by_length ? text_lengths(dataset, Split::Train) : std::vector<std::size_t>{};
     progress_.begin_epoch(0);
     std::int64_t samples = 0;
 
     for (std::int64_t pass = 0; step_ < settings_.steps; ++pass) {
-      const std::uint64_t epoch_seed = mix_seed(seed_, static_cast<std::uint64_t>(pass));
-      auto order = example_order(examples, mix_seed(epoch_seed, kShuffleStream));
-      if (!lengths.empty()) order = group_by_length(order, lengths, batch_size_);
-      BatchLoader batches(*plugins_.dataset, Split::Train, std::move(order), collate_with(model),
-                          loader_options(train_, batch_size_, Mode::Train, mix_seed(epoch_seed, kAugmentStream),
-                                         train_.get_bool("drop_last")));
-      if (batches.batch_count() == 0) throw InputError("the training split gives no batch");
+      const std::uint64_t seed = epoch_seed(trial_.resolved.seed, pass);
+      auto batches =
+          training_loader(dataset, model, train, training_order(examples, seed, lengths, train.batch_size), seed);
+      if (batches->batch_count() == 0) throw InputError("the training split gives no batch");
       while (step_ < settings_.steps) {
-        auto host_batch = batches.next();
+        auto host_batch = batches->next();
         if (!host_batch) break;
         if (interrupt_requested()) throw Interrupted();
         const double lr = lr_find::ramp_lr(settings_.start_lr, settings_.end_lr, step_, settings_.steps);
-        optimizer.set_lr(lr);
+        optimizer_step.begin(lr);
         if (teacher_logits.defined()) attach_teacher_logits(*host_batch, teacher_logits);
-        const Batch batch = host_batch->to(device_);
-        const at::Tensor logits = frozen ? frozen_backbone_logits(batch) : model.forward(batch);
-        const at::Tensor loss = plugins_.strategy->loss(model, batch, logits);
+        const Batch batch = trial_.device.to_device(*host_batch);
+        const at::Tensor logits = training_logits(model, path, batch);
+        const at::Tensor loss = trial_.plugins.strategy->loss(model, batch, logits);
         const double loss_value = loss.item<double>();
         // A NaN or infinite loss is recorded and ends the test below; it trains nothing.
         if (std::isfinite(loss_value)) {
-          optimizer.zero_grad();
-          loss.backward();
-          if (clip > 0) torch::nn::utils::clip_grad_norm_(optimizer.parameters(), clip);
-          optimizer.step();
+          optimizer_step.backward(loss, 1);
+          optimizer_step.apply();
         }
         ++step_;
         samples += batch.size();
-        const double smoothed = smoothed_.add(loss_value);
-        curve_.lrs.push_back(lr);
-        curve_.losses.push_back(loss_value);
-        curve_.smoothed.push_back(smoothed);
-        if (recorder_) {
-          recorder_->record("lr_find.lr", lr, step_, pass);
-          recorder_->record("lr_find.loss", loss_value, step_, pass);
-          recorder_->record("lr_find.smoothed_loss", smoothed, step_, pass);
-          recorder_->flush_if_due();
-        }
-        progress_.step(step_, smoothed, samples);
+        record_point(pass, lr, loss_value);
+        progress_.step(step_, curve_.smoothed.back(), samples);
         // As fastai: the step that diverged is part of the curve.
-        if (divergence_.diverged(smoothed)) {
+        if (divergence_.diverged(curve_.smoothed.back())) {
           curve_.diverged_at = step_;
           return;
         }
@@ -149,14 +99,16 @@ class RangeTest {
     }
   }
 
-  // The strategy froze the whole backbone: it runs without autograd, as in the trainer.
-  at::Tensor frozen_backbone_logits(const Batch& batch) {
-    at::Tensor features;
-    {
-      torch::NoGradGuard no_grad;
-      features = plugins_.model->features(batch);
-    }
-    return plugins_.model->head(features);
+  void record_point(std::int64_t pass, double lr, double loss) {
+    const double smoothed = smoothed_.add(loss);
+    curve_.lrs.push_back(lr);
+    curve_.losses.push_back(loss);
+    curve_.smoothed.push_back(smoothed);
+    if (!recorder_) return;
+    recorder_->record("lr_find.lr", lr, step_, pass);
+    recorder_->record("lr_find.loss", loss, step_, pass);
+    recorder_->record("lr_find.smoothed_loss", smoothed, step_, pass);
+    recorder_->flush_if_due();
   }
 
   void record_suggestions() {
@@ -172,13 +124,10 @@ class RangeTest {
     }
   }
 
-  TrialPlugins& plugins_;
-  const Params& train_;
-  std::uint64_t seed_;
+  PreparedTrial& trial_;
   LrFindSettings settings_;
   RunRecorder* recorder_;
-  c10::Device device_;
-  std::size_t batch_size_;
+  TrainingHooks hooks_;  // a probe of one process: none
   lr_find::SmoothedLoss smoothed_;
   lr_find::DivergenceCheck divergence_;
   ProgressReporter progress_;
@@ -217,10 +166,10 @@ std::string LrFindCurve::stopped() const {
   return "completed";
 }
 
-LrFindCurve range_test(TrialPlugins& plugins, const Params& train, std::uint64_t seed, const LrFindSettings& settings,
-                       RunRecorder* recorder, bool show_progress) {
+LrFindCurve range_test(PreparedTrial& trial, const LrFindSettings& settings, RunRecorder* recorder,
+                       bool show_progress) {
   check_lr_find_settings(settings);
-  RangeTest test(plugins, train, seed, settings, recorder, show_progress);
+  RangeTest test(trial, settings, recorder, show_progress);
   return test.run();
 }
 
@@ -228,14 +177,13 @@ LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const
                                  const host::Registry& registry, const LrFindOptions& options) {
   check_lr_find_settings(options.settings);
   install_interrupt_handler();
-  // As run_experiment: everything that can be bad input is found before the store is opened.
-  experiment::Trial resolved = trial;
-  const auto references = resolve_run_references(resolved, options.store_path,
-                                                 std::filesystem::path(experiment.file).parent_path());
-  TrialPlugins plugins = setup_trial(resolved, registry, cache_folder(options.store_path), options.default_threads);
-  const Params& train = resolved.tables.at("train");
-  check_trial(plugins, train);
-  check_warmup_keys(resolved.plugins.at("scheduler").params);  // refused by graft run, so here too
+  // As graft run: everything that can be bad input is found before the store is opened.
+  PreparationOptions preparation;
+  preparation.store_path = options.store_path;
+  preparation.search_dir = std::filesystem::path(experiment.file).parent_path();
+  preparation.cache_dir = cache_folder(options.store_path);
+  preparation.default_threads = options.default_threads;
+  PreparedTrial prepared = prepare_trial(trial, registry, preparation);
   const auto& settings = options.settings;
   log::info("{}: LR range test of trial {} ({}): {} steps from {} to {}", experiment.name, trial.index + 1,
             trial.name, settings.steps, settings.start_lr, settings.end_lr);
@@ -244,7 +192,7 @@ LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const
   std::optional<storage::Store> store;
   std::unique_ptr<RunRecorder> recorder;
   if (options.record) {
-    storage::NewRun run = describe_run(experiment, trial, plugins);
+    storage::NewRun run = describe_run(experiment, prepared);
     run.kind = storage::RunKind::LrFind;
     run.params.push_back(real_param("lr_find.start_lr", settings.start_lr));
     run.params.push_back(real_param("lr_find.end_lr", settings.end_lr));
@@ -254,15 +202,13 @@ LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const
     outcome.run_id = store->begin_run(run);
     recorder = std::make_unique<RunRecorder>(*store, *outcome.run_id);
     // Where run:NAME weights came from, as `graft run` records it.
-    for (const auto& reference : references) {
-      recorder->add_artifact(storage::ArtifactRow{reference.param, reference.checkpoint.string(),
-                                                  sha256_file(reference.checkpoint),
-                                                  static_cast<std::int64_t>(std::filesystem::file_size(reference.checkpoint))});
+    for (const auto& reference : prepared.references) {
+      recorder->add_artifact(file_artifact(reference.param, reference.checkpoint));
     }
     log::info("{}: run {} started (kind lr_find)", experiment.name, *outcome.run_id);
   }
 
-  outcome.curve = range_test(plugins, train, resolved.seed, settings, recorder.get(), options.show_progress);
+  outcome.curve = range_test(prepared, settings, recorder.get(), options.show_progress);
   recorder.reset();  // flushes
   const auto& curve = outcome.curve;
   if (store) {

@@ -20,12 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "experiment.hpp"
-#include "graft/params.hpp"
+#include "engine/lr_suggestions.hpp"
+#include "engine/run_recorder.hpp"
+#include "engine/trial_preparation.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/storage/store.hpp"
-#include "lr_suggestions.hpp"
-#include "run_recorder.hpp"
-#include "trial_setup.hpp"
 
 namespace graft::host {
 class Registry;
@@ -60,11 +59,11 @@ struct LrFindCurve {
   std::string stopped() const;
 };
 
-// The range test on a trial's plugins (setup_trial), recording into `recorder` when given. Never
-// throws for training problems: an interrupt or a plugin's exception comes back in the curve's
-// status, with the points measured until then.
-LrFindCurve range_test(TrialPlugins& plugins, const Params& train, std::uint64_t seed, const LrFindSettings& settings,
-                       RunRecorder* recorder, bool show_progress);
+// The range test on a prepared trial, recording into `recorder` when given. Never throws for
+// training problems: an interrupt or a plugin's exception comes back in the curve's status, with
+// the points measured until then.
+LrFindCurve range_test(PreparedTrial& trial, const LrFindSettings& settings, RunRecorder* recorder,
+                       bool show_progress);
 
 struct LrFindOptions {
   std::filesystem::path store_path;
@@ -79,7 +78,7 @@ struct LrFindOutcome {
   std::optional<std::int64_t> run_id;  // none with record = false
 };
 
-// Builds the trial (run:NAME references, plugins, check_trial) before anything is written, so
+// Prepares the trial (prepare_trial) before anything is written, so
 // bad input (InputError) leaves the store as it was (not even created); then records the run
 // (kind lr_find), runs the test and finishes the run.
 LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const experiment::Trial& trial,

@@ -1,7 +1,8 @@
-#include "run_recorder.hpp"
+#include "engine/run_recorder.hpp"
 
 #include <chrono>
 
+#include "graft/hash.hpp"
 #include "graft/log.hpp"
 
 namespace graft::engine {
@@ -45,5 +46,10 @@ void RunRecorder::flush() {
 }
 
 void RunRecorder::add_artifact(const storage::ArtifactRow& artifact) { store_.add_artifact(run_id_, artifact); }
+
+storage::ArtifactRow file_artifact(const std::string& name, const std::filesystem::path& path) {
+  return storage::ArtifactRow{name, path.string(), sha256_file(path),
+                              static_cast<std::int64_t>(std::filesystem::file_size(path))};
+}
 
 }  // namespace graft::engine

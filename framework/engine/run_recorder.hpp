@@ -4,6 +4,7 @@
 // run's heartbeat.
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,5 +31,8 @@ class RunRecorder {
   std::vector<storage::MetricPoint> pending_;
   std::chrono::steady_clock::time_point last_flush_;
 };
+
+// The artifact row of a file a run wrote or read: its name, absolute path, SHA-256 and size.
+storage::ArtifactRow file_artifact(const std::string& name, const std::filesystem::path& path);
 
 }  // namespace graft::engine

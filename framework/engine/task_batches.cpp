@@ -31,7 +31,7 @@ std::optional<Batch> TaskBatches::next() {
     if (!batch) throw std::logic_error("task " + std::to_string(task) + " has no training batches");
   }
   last_task_ = task;
-  if (sources_.size() > 1) batch->extra[kTaskIndex] = torch::tensor(static_cast<std::int64_t>(task), torch::kInt64);
+  if (sources_.size() > 1) batch->extra[batch_keys::kTaskIndex] = torch::tensor(static_cast<std::int64_t>(task), torch::kInt64);
   return batch;
 }
 

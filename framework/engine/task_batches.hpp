@@ -1,6 +1,6 @@
 #pragma once
 // An epoch of a multi-task run: batches from each task's source in the order the strategy chose
-// (Strategy::task_order), each tagged with its task (Batch::extra[kTaskIndex], when there is more
+// (Strategy::task_order), each tagged with its task (Batch::extra[batch_keys::kTaskIndex], when there is more
 // than one task: a single-task batch stays as its source made it). A task whose
 // source runs out starts another pass, a new source from `open` with the next pass number, so
 // each pass can be freshly shuffled.

@@ -1,10 +1,10 @@
-#include "teacher_logits.hpp"
+#include "engine/teacher_logits.hpp"
 
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include "backbone.hpp"
-#include "batch_loader.hpp"
+#include "engine/backbone.hpp"
+#include "engine/batch_loader.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 
@@ -43,10 +43,17 @@ at::Tensor compute_teacher_logits(Model& teacher, const Dataset& dataset, Featur
   return torch::cat(chunks).to(torch::kFloat32).contiguous();
 }
 
+at::Tensor teacher_targets(Model* teacher, const Dataset& dataset, FeatureCacheOptions options) {
+  if (!teacher) return {};
+  teacher->module().to(options.device);
+  FeatureCache cache(std::move(options));
+  return compute_teacher_logits(*teacher, dataset, cache);
+}
+
 void attach_teacher_logits(Batch& batch, const at::Tensor& logits) {
-  const auto index = batch.extra.find(kExampleIndex);
+  const auto index = batch.extra.find(batch_keys::kExampleIndex);
   if (index == batch.extra.end()) throw std::logic_error("a training batch without example indices");
-  batch.extra[kTeacherLogits] = logits.index_select(0, index->second.cpu());
+  batch.extra[batch_keys::kTeacherLogits] = logits.index_select(0, index->second.cpu());
 }
 
 }  // namespace graft::engine

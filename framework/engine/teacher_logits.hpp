@@ -3,20 +3,18 @@
 // plugin with trained weights (`pretrained = "run:NAME"` takes another experiment's best run).
 // The engine freezes it and computes its logits for every training example once, through the
 // feature cache (the teacher's eval-mode preprocessing is deterministic), then attaches each
-// batch's rows as Batch::extra["teacher_logits"]; a strategy (distillation) turns them into a
+// batch's rows as Batch::extra[batch_keys::kTeacherLogits]; a strategy (distillation) turns them into a
 // loss. The teacher sees the example as its own collate prepares it in eval mode, whatever the
 // student's augmentation: the targets are fixed per example, as in offline distillation.
 #include <string>
 
 #include <ATen/core/Tensor.h>
 
-#include "feature_cache.hpp"
+#include "engine/feature_cache.hpp"
 #include "graft/dataset.hpp"
 #include "graft/model.hpp"
 
 namespace graft::engine {
-
-inline constexpr const char* kTeacherLogits = "teacher_logits";
 
 // Builds the teacher with the class count of its weights' head, freezes it (no gradients, eval
 // mode) and checks that it has one output per class of `task`. Throws InputError otherwise, or
@@ -27,7 +25,11 @@ void prepare_teacher(Model& teacher, const Dataset& dataset, const TaskSpec& tas
 // `cache` is a feature cache whose identity names the teacher and the dataset.
 at::Tensor compute_teacher_logits(Model& teacher, const Dataset& dataset, FeatureCache& cache);
 
-// Adds the rows of `logits` for the batch's examples (Batch::extra[kExampleIndex]).
+// compute_teacher_logits of `teacher` moved to the cache's device, with a cache of `options`;
+// undefined when there is no teacher (null).
+at::Tensor teacher_targets(Model* teacher, const Dataset& dataset, FeatureCacheOptions options);
+
+// Adds the rows of `logits` for the batch's examples (Batch::extra[batch_keys::kExampleIndex]).
 void attach_teacher_logits(Batch& batch, const at::Tensor& logits);
 
 }  // namespace graft::engine

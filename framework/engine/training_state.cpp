@@ -44,7 +44,6 @@ std::optional<double> read_optional(torch::serialize::InputArchive& archive, con
 
 }  // namespace
 
-std::filesystem::path training_state_path(const std::filesystem::path& run_dir) { return run_dir / "state.pt"; }
 
 void save_training_state(const std::filesystem::path& path, const TrainingState& state,
                          const torch::nn::Module& model, torch::optim::Optimizer& optimizer,

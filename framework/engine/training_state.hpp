@@ -31,9 +31,6 @@ struct TrainingState {
   bool stopped_early = false;
 };
 
-// "state.pt" in a run folder.
-std::filesystem::path training_state_path(const std::filesystem::path& run_dir);
-
 // `task_heads`: the heads of a multi-task run's further tasks (task_heads.hpp), when it has any.
 void save_training_state(const std::filesystem::path& path, const TrainingState& state,
                          const torch::nn::Module& model, torch::optim::Optimizer& optimizer,

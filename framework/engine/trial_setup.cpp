@@ -1,4 +1,4 @@
-#include "trial_setup.hpp"
+#include "engine/trial_setup.hpp"
 
 #include <thread>
 
@@ -7,11 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "batch_loader.hpp"
+#include "engine/batch_loader.hpp"
+#include "engine/teacher_logits.hpp"
 #include "graft/errors.hpp"
-#include "graft/log.hpp"
-#include "registry.hpp"
-#include "teacher_logits.hpp"
+#include "host/registry.hpp"
 
 namespace graft::engine {
 namespace {
@@ -37,15 +36,14 @@ storage::PluginRow describe(const host::Registry& registry, PluginKind kind, con
 
 }  // namespace
 
-int resolve_threads(const Params& train, int default_threads) {
-  const auto configured = train.get_int("threads");
-  if (configured > 0) return static_cast<int>(configured);
+int resolve_threads(const TrainSettings& settings, int default_threads) {
+  if (settings.threads > 0) return settings.threads;
   if (default_threads > 0) return default_threads;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const Params& train) {
-  const Batching batching{static_cast<std::size_t>(train.get_int("batch_size")), train.get_bool("drop_last")};
+std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const TrainSettings& settings) {
+  const Batching batching = settings.training_batching();
   std::vector<TaskInfo> infos;
   infos.push_back(TaskInfo{"main", plugins.task.num_classes(), batching.batch_count(plugins.dataset->size(Split::Train)), 1.0});
   for (const auto& task : plugins.tasks) {
@@ -55,19 +53,10 @@ std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const Params& trai
   return infos;
 }
 
-std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry) {
-  return create<Scheduler>(trial, "scheduler", registry, make_context(trial, {}));
-}
-
-std::shared_ptr<Dataset> create_dataset(const experiment::Trial& trial, const host::Registry& registry,
-                                        const std::filesystem::path& cache_dir) {
-  return create<Dataset>(trial, "dataset", registry, make_context(trial, cache_dir));
-}
-
-TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
+TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry, const TrainSettings& settings,
                          const std::filesystem::path& cache_dir, int default_threads) {
   // Debian's LibTorch would otherwise run on one thread; the user's setting or every core.
-  at::set_num_threads(resolve_threads(trial.tables.at("train"), default_threads));
+  at::set_num_threads(resolve_threads(settings, default_threads));
   torch::manual_seed(trial.seed);
 
   const PluginContext context = make_context(trial, cache_dir);
@@ -106,7 +95,7 @@ TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& r
     plugins.tasks.push_back(std::move(task));
   }
   try {
-    plugins.strategy->set_tasks(task_infos(plugins, trial.tables.at("train")));
+    plugins.strategy->set_tasks(task_infos(plugins, settings));
   } catch (const InputError& error) {
     throw InputError(fmt::format("strategy '{}': {}", trial.plugins.at("strategy").plugin, error.what()));
   }

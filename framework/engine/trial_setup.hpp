@@ -1,11 +1,13 @@
 #pragma once
 // Turns one resolved trial into live plugins: dataset loaded, model built for its classes,
-// strategy and scheduler created. Runs before anything is written to the store, so a bad path or
+// strategy and scheduler created, further tasks and teacher checked. A step of prepare_trial
+// (trial_preparation.hpp), which runs before anything is written to the store, so a bad path or
 // a bad checkpoint is reported as bad input with nothing recorded.
 #include <memory>
 #include <vector>
 
-#include "experiment.hpp"
+#include "engine/train_settings.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/dataset.hpp"
 #include "graft/model.hpp"
 #include "graft/scheduler.hpp"
@@ -42,19 +44,13 @@ struct TrialPlugins {
 
 // Threads for LibTorch: [train] threads; when that is 0, `default_threads`, and when that is 0
 // too, every core of the machine. (`graft run --jobs N` gives each worker its share of cores.)
-int resolve_threads(const Params& train, int default_threads = 0);
+int resolve_threads(const TrainSettings& settings, int default_threads = 0);
 
 // Seeds LibTorch (before the model initialises its weights), sets threads, creates the plugins.
-TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry,
+TrialPlugins setup_trial(const experiment::Trial& trial, const host::Registry& registry, const TrainSettings& settings,
                          const std::filesystem::path& cache_dir, int default_threads = 0);
 
 // Every task as the strategy sees it: the main task ([dataset]) first, then `plugins.tasks`.
-std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const Params& train);
-
-// Creates only the plugins that have no torch state to build (dataset and scheduler): enough
-// for `graft lr-curve`.
-std::shared_ptr<Scheduler> create_scheduler(const experiment::Trial& trial, const host::Registry& registry);
-std::shared_ptr<Dataset> create_dataset(const experiment::Trial& trial, const host::Registry& registry,
-                                        const std::filesystem::path& cache_dir);
+std::vector<TaskInfo> task_infos(const TrialPlugins& plugins, const TrainSettings& settings);
 
 }  // namespace graft::engine

@@ -38,3 +38,18 @@ TEST_CASE("labels outside the task are an error, not a memory corruption") {
   graft::engine::ClassificationMetrics metrics(2);
   CHECK_THROWS_AS(metrics.add(logits_for({0}, 2), torch::tensor({5}), 0.1), std::out_of_range);
 }
+
+TEST_CASE("summed totals of two halves give the metrics of the whole, as data-parallel ranks reduce them") {
+  graft::engine::ClassificationMetrics whole(3), first(3), second(3);
+  whole.add(logits_for({0, 1, 1}, 3), torch::tensor({0, 0, 1}), 0.5);
+  whole.add(logits_for({1, 2, 0, 2}, 3), torch::tensor({1, 2, 2, 0}), 1.5);
+  first.add(logits_for({0, 1, 1}, 3), torch::tensor({0, 0, 1}), 0.5);
+  second.add(logits_for({1, 2, 0, 2}, 3), torch::tensor({1, 2, 2, 0}), 1.5);
+  auto totals = first.totals();
+  const auto other = second.totals();
+  for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += other[i];
+  first.set_totals(totals);
+  CHECK(first.values() == whole.values());
+  CHECK(first.count() == 7);
+  CHECK_THROWS_AS(first.set_totals({1.0, 2.0}), std::invalid_argument);
+}

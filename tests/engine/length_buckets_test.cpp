@@ -6,6 +6,7 @@
 #include "batch_loader.hpp"
 #include "engine_schema.hpp"
 #include "length_buckets.hpp"
+#include "train_settings.hpp"
 
 using namespace graft;
 

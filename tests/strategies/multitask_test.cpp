@@ -29,7 +29,7 @@ std::vector<std::size_t> counts(const std::vector<std::size_t>& order, std::size
 Batch batch_of_task(std::int64_t task) {
   Batch batch;
   batch.labels = torch::tensor({0, 1, 1}, torch::kInt64);
-  batch.extra[kTaskIndex] = torch::tensor(task, torch::kInt64);
+  batch.extra[batch_keys::kTaskIndex] = torch::tensor(task, torch::kInt64);
   return batch;
 }
 

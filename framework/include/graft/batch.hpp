@@ -34,6 +34,17 @@ struct GRAFT_SDK_API Batch {
   Batch to(c10::Device device) const;
 };
 
+// Names in Batch::extra that the engine fills and plugins read: part of the plugin contract.
+namespace batch_keys {
+// int64 [N]: each example's position in its split. Every batch the engine makes has it.
+inline constexpr const char* kExampleIndex = "example_index";
+// float [N, classes]: the [teacher]'s logits for each example (training batches, with a [teacher]).
+inline constexpr const char* kTeacherLogits = "teacher_logits";
+// int64 scalar: the batch's task, an index into Strategy::set_tasks' list (0: the main task).
+// Only in training batches of a multi-task run; absent with one task and in `graft lr-find`.
+inline constexpr const char* kTaskIndex = "task";
+}  // namespace batch_keys
+
 enum class Mode { Train, Eval };
 
 // Tells collate how to prepare a batch. Random augmentation must draw only from `seed`, so that

@@ -10,7 +10,8 @@
 // Multi-task experiments ([tasks.NAME] tables: more datasets sharing the model's backbone, each
 // with a head of its own) reach the strategy through set_tasks(), called once before
 // param_groups(), and task_order(), which decides which task each training batch of an epoch
-// comes from. A batch's task is Batch::extra[kTaskIndex] and its logits come from that task's
+// comes from. A batch's task is Batch::extra[batch_keys::kTaskIndex] (graft/batch.hpp: an index into
+// set_tasks' list; absent with a single task and in `graft lr-find`) and its logits come from that task's
 // head. The defaults accept one task only, so a strategy trains several only if it says so.
 #include <cstddef>
 #include <string>
@@ -35,10 +36,6 @@ struct TaskInfo {
   std::size_t train_batches = 0;   // training batches in one pass over the task's training split
   double weight = 1.0;             // [tasks.NAME] weight; 1 for the main task
 };
-
-// Batch::extra key of a training batch's task in a multi-task run: an int64 scalar, the index
-// into set_tasks' list. Absent with a single task (and in `graft lr-find`): the main task's batch.
-inline constexpr const char* kTaskIndex = "task";
 
 class GRAFT_SDK_API Strategy : public Plugin {
  public:

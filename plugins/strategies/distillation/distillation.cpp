@@ -4,7 +4,7 @@
 // with the KL divergence summed over classes and averaged over the batch (PyTorch's
 // reduction="batchmean"). T^2 keeps the soft term's gradients on the scale of the hard term's as
 // T grows. The teacher's logits come from the engine (an experiment's [teacher] table) in
-// Batch::extra["teacher_logits"].
+// Batch::extra[batch_keys::kTeacherLogits].
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/loss.h>
 
@@ -35,7 +35,7 @@ class Distillation : public graft::Strategy {
   }
 
   at::Tensor loss(graft::Model& model, const graft::Batch& batch, const at::Tensor& logits) override {
-    const auto teacher = batch.extra.find("teacher_logits");
+    const auto teacher = batch.extra.find(graft::batch_keys::kTeacherLogits);
     if (teacher == batch.extra.end()) {
       throw graft::InputError(
           "strategy 'distillation' needs a teacher: add a [teacher] table naming the teacher's model plugin and "

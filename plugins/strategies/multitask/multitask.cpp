@@ -67,7 +67,7 @@ class MultiTask : public graft::Strategy {
   at::Tensor loss(graft::Model& model, const graft::Batch& batch, const at::Tensor& logits) override {
     at::Tensor loss = graft::Strategy::loss(model, batch, logits);
     if (weighted_) return loss;
-    const auto task = batch.extra.find(graft::kTaskIndex);
+    const auto task = batch.extra.find(graft::batch_keys::kTaskIndex);
     const std::size_t index = task == batch.extra.end() ? 0 : static_cast<std::size_t>(task->second.item<std::int64_t>());
     const double weight = index < weights_.size() ? weights_[index] : main_weight_;
     return weight == 1.0 ? loss : loss * weight;
