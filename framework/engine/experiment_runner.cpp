@@ -90,10 +90,7 @@ TrainOutcome train_run(storage::Store& store, std::int64_t run_id, PreparedTrial
   TrainOutcome outcome;
   {
     RunRecorder recorder(store, run_id);
-    // Where run:NAME weights came from: which file each reference resolved to, and its hash.
-    for (const auto& reference : prepared.references) {
-      recorder.add_artifact(file_artifact(reference.param, reference.checkpoint));
-    }
+    record_references(recorder, prepared);
     outcome = train_trial(prepared, trainer_options, recorder);
   }
   store.finish_run(run_id, outcome.status, outcome.error);
@@ -118,15 +115,6 @@ storage::Store open_for_writing(const std::filesystem::path& store_path) {
   return store;
 }
 
-PreparationOptions preparation(const RunOptions& options, const std::filesystem::path& search_dir) {
-  PreparationOptions preparation;
-  preparation.store_path = options.store_path;
-  preparation.search_dir = search_dir;
-  preparation.cache_dir = cache_folder(options.store_path);
-  preparation.default_threads = options.default_threads;
-  return preparation;
-}
-
 }  // namespace
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options) {
@@ -141,7 +129,9 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
                                           trial.name);
     log::info("{}: preparing", label);
     PreparedTrial prepared =
-        prepare_trial(trial, registry, preparation(options, std::filesystem::path(experiment.file).parent_path()));
+        prepare_trial(trial, registry, PreparationOptions::beside_store(options.store_path,
+                                                                      std::filesystem::path(experiment.file).parent_path(),
+                                                                      options.default_threads));
 
     if (!store) store = open_for_writing(options.store_path);
     const std::int64_t run_id = store->begin_run(describe_run(experiment, prepared));
@@ -175,7 +165,8 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
   const auto file = experiment::ExperimentFile::parse(run->config_toml, fmt::format("run {} config", run_id));
   const auto experiment = experiment::resolve(file, make_catalog(registry));
   const std::string label = fmt::format("{} {}", run->summary.experiment, run->summary.trial);
-  PreparedTrial prepared = prepare_trial(experiment.trials.at(0), registry, preparation(options, {}));
+  PreparedTrial prepared = prepare_trial(experiment.trials.at(0), registry,
+                                         PreparationOptions::beside_store(options.store_path, {}, options.default_threads));
 
   store.reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
   log::info("{}: run {} resumed", label, run_id);

@@ -15,7 +15,6 @@
 #include "engine/run_description.hpp"
 #include "engine/run_end.hpp"
 #include "engine/run_features.hpp"
-#include "engine/run_layout.hpp"
 #include "engine/teacher_logits.hpp"
 #include "engine/training_batches.hpp"
 #include "graft/errors.hpp"
@@ -178,12 +177,10 @@ LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const
   check_lr_find_settings(options.settings);
   install_interrupt_handler();
   // As graft run: everything that can be bad input is found before the store is opened.
-  PreparationOptions preparation;
-  preparation.store_path = options.store_path;
-  preparation.search_dir = std::filesystem::path(experiment.file).parent_path();
-  preparation.cache_dir = cache_folder(options.store_path);
-  preparation.default_threads = options.default_threads;
-  PreparedTrial prepared = prepare_trial(trial, registry, preparation);
+  PreparedTrial prepared = prepare_trial(
+      trial, registry,
+      PreparationOptions::beside_store(options.store_path, std::filesystem::path(experiment.file).parent_path(),
+                                       options.default_threads));
   const auto& settings = options.settings;
   log::info("{}: LR range test of trial {} ({}): {} steps from {} to {}", experiment.name, trial.index + 1,
             trial.name, settings.steps, settings.start_lr, settings.end_lr);
@@ -201,10 +198,7 @@ LrFindOutcome find_learning_rate(const experiment::Experiment& experiment, const
     store = storage::Store::open(options.store_path);
     outcome.run_id = store->begin_run(run);
     recorder = std::make_unique<RunRecorder>(*store, *outcome.run_id);
-    // Where run:NAME weights came from, as `graft run` records it.
-    for (const auto& reference : prepared.references) {
-      recorder->add_artifact(file_artifact(reference.param, reference.checkpoint));
-    }
+    record_references(*recorder, prepared);  // as `graft run` records them
     log::info("{}: run {} started (kind lr_find)", experiment.name, *outcome.run_id);
   }
 

@@ -34,4 +34,10 @@ storage::NewRun describe_run(const experiment::Experiment& experiment, const Pre
   return run;
 }
 
+void record_references(RunRecorder& recorder, const PreparedTrial& prepared) {
+  for (const auto& reference : prepared.references) {
+    recorder.add_artifact(file_artifact(reference.param, reference.checkpoint));
+  }
+}
+
 }  // namespace graft::engine

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/lr_schedule.hpp"
+#include "engine/run_layout.hpp"
 #include "graft/errors.hpp"
 
 namespace graft::engine {
@@ -38,6 +39,16 @@ std::string feature_identity(const experiment::Trial& trial, const TrialPlugins&
 }
 
 }  // namespace
+
+PreparationOptions PreparationOptions::beside_store(const std::filesystem::path& store_path,
+                                                   const std::filesystem::path& search_dir, int default_threads) {
+  PreparationOptions options;
+  options.store_path = store_path;
+  options.search_dir = search_dir;
+  options.cache_dir = cache_folder(store_path);
+  options.default_threads = default_threads;
+  return options;
+}
 
 PreparedTrial prepare_trial(const experiment::Trial& trial, const host::Registry& registry,
                             const PreparationOptions& options) {

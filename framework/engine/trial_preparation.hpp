@@ -25,6 +25,10 @@ struct PreparationOptions {
   std::filesystem::path search_dir;  // where to look for the file declaring a missing NAME (for the hint)
   std::filesystem::path cache_dir;   // the plugins' cache folder (PluginContext); empty: none
   int default_threads = 0;           // LibTorch threads when [train] threads is 0; 0: every core
+
+  // As a training command prepares: references from the store, plugin caches beside it.
+  static PreparationOptions beside_store(const std::filesystem::path& store_path,
+                                         const std::filesystem::path& search_dir, int default_threads);
 };
 
 struct PreparedTrial {
