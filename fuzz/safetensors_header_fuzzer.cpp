@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "graft/errors.hpp"
-#include "graft/safetensors.hpp"
+#include "graft/safetensors_header.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

@@ -16,13 +16,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
-#include "experiment_loader.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
-#include "lr_find_chart.hpp"
-#include "lr_finder.hpp"
-#include "output.hpp"
+#include "cli/lr_find_chart.hpp"
+#include "engine/lr_finder.hpp"
+#include "cli/output.hpp"
 
 namespace graft::cli {
 namespace {

@@ -13,9 +13,9 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fmt/format.h>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
-#include "registry.hpp"
+#include "host/registry.hpp"
 #include "scaffold/scaffold.hpp"
 
 namespace graft::cli {

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
 #include "graft/image_io.hpp"
 #include "graft/text_model.hpp"
-#include "output.hpp"
+#include "cli/output.hpp"
 #include "predict/predictor.hpp"
 
 namespace graft::cli {

@@ -8,10 +8,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
-#include "output.hpp"
-#include "store_output.hpp"
+#include "cli/output.hpp"
+#include "cli/store_output.hpp"
 
 namespace graft::cli {
 namespace {

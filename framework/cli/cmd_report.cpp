@@ -7,12 +7,12 @@
 
 #include <fmt/format.h>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "report/report_data.hpp"
 #include "report/report_page.hpp"
-#include "store_output.hpp"
+#include "cli/store_output.hpp"
 
 namespace graft::cli {
 namespace {

@@ -2,9 +2,9 @@
 // in the same run, as if it had never stopped (on CPU, the same final metrics).
 #include <memory>
 
-#include "command.hpp"
-#include "experiment_loader.hpp"
-#include "experiment_runner.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
+#include "engine/experiment_runner.hpp"
 
 namespace graft::cli {
 namespace {

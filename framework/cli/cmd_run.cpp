@@ -6,13 +6,13 @@
 
 #include <fmt/format.h>
 
-#include "command.hpp"
-#include "experiment_loader.hpp"
-#include "experiment_runner.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
+#include "engine/experiment_runner.hpp"
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
-#include "output.hpp"
-#include "parallel_run.hpp"
+#include "cli/output.hpp"
+#include "cli/parallel_run.hpp"
 
 namespace graft::cli {
 namespace {

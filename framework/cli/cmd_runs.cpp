@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
-#include "output.hpp"
-#include "store_output.hpp"
-#include "suggest.hpp"
+#include "cli/output.hpp"
+#include "cli/store_output.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::cli {
 namespace {

@@ -8,12 +8,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
-#include "experiment_loader.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
 #include "graft/errors.hpp"
 #include "graft/model.hpp"
 #include "graft/text_model.hpp"
-#include "output.hpp"
+#include "cli/output.hpp"
 #include "predict/predictor.hpp"
 
 namespace graft::cli {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "command.hpp"
-#include "experiment_loader.hpp"
+#include "cli/command.hpp"
+#include "cli/experiment_loader.hpp"
 
 namespace graft::cli {
 namespace {

@@ -1,6 +1,6 @@
 #include <cstdlib>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 
 namespace graft::cli {
 

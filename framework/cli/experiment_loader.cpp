@@ -1,6 +1,6 @@
-#include "experiment_loader.hpp"
+#include "cli/experiment_loader.hpp"
 
-#include "engine_schema.hpp"
+#include "engine/engine_schema.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::cli {

@@ -6,8 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "experiment.hpp"
-#include "registry.hpp"
+#include "experiment/experiment.hpp"
+#include "host/registry.hpp"
 
 namespace graft::cli {
 

@@ -1,4 +1,4 @@
-#include "grouped_comparison.hpp"
+#include "cli/grouped_comparison.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "graft/errors.hpp"
-#include "output.hpp"
-#include "store_output.hpp"
-#include "suggest.hpp"
+#include "cli/output.hpp"
+#include "cli/store_output.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::cli {
 namespace {

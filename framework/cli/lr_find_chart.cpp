@@ -1,4 +1,4 @@
-#include "lr_find_chart.hpp"
+#include "cli/lr_find_chart.hpp"
 
 #include <algorithm>
 #include <cmath>

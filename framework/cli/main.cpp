@@ -6,13 +6,13 @@
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
-#include "command.hpp"
-#include "experiment.hpp"
+#include "cli/command.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
-#include "memory_policy.hpp"
-#include "thread_wait_policy.hpp"
+#include "cli/memory_policy.hpp"
+#include "cli/thread_wait_policy.hpp"
 
 int main(int argc, char** argv) {
   graft::cli::ensure_passive_thread_wait(argv);

@@ -1,4 +1,4 @@
-#include "memory_policy.hpp"
+#include "cli/memory_policy.hpp"
 
 #include <cstdlib>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "parallel_run.hpp"
+#include "cli/parallel_run.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +9,7 @@
 
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
-#include "worker_processes.hpp"
+#include "cli/worker_processes.hpp"
 
 namespace graft::cli {
 namespace {

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "experiment.hpp"
-#include "experiment_loader.hpp"
-#include "experiment_runner.hpp"
+#include "experiment/experiment.hpp"
+#include "cli/experiment_loader.hpp"
+#include "engine/experiment_runner.hpp"
 
 namespace graft::cli {
 

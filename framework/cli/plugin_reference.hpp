@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "graft/params.hpp"
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 namespace graft::cli {
 

@@ -1,4 +1,4 @@
-#include "store_output.hpp"
+#include "cli/store_output.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "graft/errors.hpp"
-#include "output.hpp"
-#include "suggest.hpp"
+#include "cli/output.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::cli {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::cli {

@@ -1,4 +1,4 @@
-#include "thread_wait_policy.hpp"
+#include "cli/thread_wait_policy.hpp"
 
 #include <cstdlib>
 

@@ -1,4 +1,4 @@
-#include "worker_processes.hpp"
+#include "cli/worker_processes.hpp"
 
 #include <signal.h>
 #include <spawn.h>

@@ -1,4 +1,4 @@
-#include "backbone.hpp"
+#include "engine/backbone.hpp"
 
 #include <torch/torch.h>
 

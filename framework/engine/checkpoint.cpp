@@ -1,4 +1,4 @@
-#include "checkpoint.hpp"
+#include "engine/checkpoint.hpp"
 
 #include "graft/errors.hpp"
 #include "graft/safetensors.hpp"

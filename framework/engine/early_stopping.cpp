@@ -1,8 +1,8 @@
-#include "early_stopping.hpp"
+#include "engine/early_stopping.hpp"
 
 #include <fmt/format.h>
 
-#include "classification_metrics.hpp"
+#include "engine/classification_metrics.hpp"
 #include "graft/errors.hpp"
 
 namespace graft::engine {

@@ -1,7 +1,7 @@
 #pragma once
 // The engine's own tables of an experiment file ([experiment], [train]) and the keys it adds to
 // [scheduler] (warmup). One declaration drives validation, defaults and docs/experiments.md.
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/params.hpp"
 
 namespace graft::host {

@@ -1,4 +1,4 @@
-#include "feature_cache.hpp"
+#include "engine/feature_cache.hpp"
 
 #include <chrono>
 

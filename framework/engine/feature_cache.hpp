@@ -16,7 +16,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "batch_loader.hpp"
+#include "engine/batch_loader.hpp"
 #include "graft/dataset.hpp"
 #include "graft/model.hpp"
 

@@ -1,4 +1,4 @@
-#include "interrupt.hpp"
+#include "engine/interrupt.hpp"
 
 #include <atomic>
 #include <csignal>

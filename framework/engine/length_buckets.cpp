@@ -1,4 +1,4 @@
-#include "length_buckets.hpp"
+#include "engine/length_buckets.hpp"
 
 #include <algorithm>
 

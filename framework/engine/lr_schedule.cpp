@@ -1,4 +1,4 @@
-#include "lr_schedule.hpp"
+#include "engine/lr_schedule.hpp"
 
 #include <algorithm>
 #include <cmath>

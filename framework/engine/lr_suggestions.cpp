@@ -1,4 +1,4 @@
-#include "lr_suggestions.hpp"
+#include "engine/lr_suggestions.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "optimizer.hpp"
+#include "engine/optimizer.hpp"
 
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>

@@ -1,4 +1,4 @@
-#include "run_reference.hpp"
+#include "engine/run_reference.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "classification_metrics.hpp"
+#include "engine/classification_metrics.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 

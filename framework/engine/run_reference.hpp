@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::engine {

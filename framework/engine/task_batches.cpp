@@ -1,4 +1,4 @@
-#include "task_batches.hpp"
+#include "engine/task_batches.hpp"
 
 #include <stdexcept>
 #include <string>

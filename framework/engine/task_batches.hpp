@@ -9,7 +9,7 @@
 #include <memory>
 #include <vector>
 
-#include "batch_loader.hpp"
+#include "engine/batch_loader.hpp"
 
 namespace graft::engine {
 

@@ -1,4 +1,4 @@
-#include "task_heads.hpp"
+#include "engine/task_heads.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <fmt/format.h>

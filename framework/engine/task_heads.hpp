@@ -10,7 +10,7 @@
 
 #include <torch/nn/module.h>
 
-#include "trial_setup.hpp"
+#include "engine/trial_setup.hpp"
 
 namespace torch::nn {
 class LinearImpl;

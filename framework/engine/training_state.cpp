@@ -1,4 +1,4 @@
-#include "training_state.hpp"
+#include "engine/training_state.hpp"
 
 #include <mutex>
 

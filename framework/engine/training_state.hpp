@@ -15,7 +15,7 @@
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
-#include "early_stopping.hpp"
+#include "engine/early_stopping.hpp"
 
 namespace graft::engine {
 

@@ -1,9 +1,9 @@
-#include "canonical_toml.hpp"
+#include "experiment/canonical_toml.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "document.hpp"
+#include "experiment/document.hpp"
 #include "graft/hash.hpp"
 
 namespace graft::experiment {

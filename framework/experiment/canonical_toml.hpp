@@ -3,7 +3,7 @@
 // the same resolved config however the file was written, and the hash of that text without
 // experiment.repeats and experiment.description (which is how the store recognises a trial it
 // has run before).
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

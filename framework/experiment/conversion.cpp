@@ -1,9 +1,9 @@
-#include "conversion.hpp"
+#include "experiment/conversion.hpp"
 
 #include <fmt/format.h>
 
-#include "suggestions.hpp"
-#include "toml_reading.hpp"
+#include "experiment/suggestions.hpp"
+#include "experiment/toml_reading.hpp"
 
 namespace graft::experiment {
 namespace {

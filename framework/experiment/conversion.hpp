@@ -3,7 +3,7 @@
 // text means for a key of a given type, and words the error when it does not fit.
 #include <string>
 
-#include "document.hpp"
+#include "experiment/document.hpp"
 #include "graft/params.hpp"
 
 namespace graft::experiment {

@@ -1,11 +1,11 @@
-#include "document.hpp"
+#include "experiment/document.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

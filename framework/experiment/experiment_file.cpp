@@ -6,11 +6,11 @@
 
 #include <fmt/format.h>
 
-#include "conversion.hpp"
-#include "file_impl.hpp"
-#include "overrides.hpp"
-#include "plan.hpp"
-#include "toml_reading.hpp"
+#include "experiment/conversion.hpp"
+#include "experiment/file_impl.hpp"
+#include "experiment/overrides.hpp"
+#include "experiment/plan.hpp"
+#include "experiment/toml_reading.hpp"
 
 namespace graft::experiment {
 

@@ -1,7 +1,7 @@
 #pragma once
 // ExperimentFile's private state, shared by experiment_file.cpp and resolve.cpp.
-#include "document.hpp"
-#include "experiment.hpp"
+#include "experiment/document.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

@@ -1,9 +1,9 @@
-#include "overrides.hpp"
+#include "experiment/overrides.hpp"
 
 #include <fmt/format.h>
 
-#include "conversion.hpp"
-#include "toml_reading.hpp"
+#include "experiment/conversion.hpp"
+#include "experiment/toml_reading.hpp"
 
 namespace graft::experiment {
 namespace {

@@ -3,8 +3,8 @@
 // exactly like one written in the file (and its errors name the override).
 #include <vector>
 
-#include "document.hpp"
-#include "experiment.hpp"
+#include "experiment/document.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

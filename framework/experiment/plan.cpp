@@ -1,4 +1,4 @@
-#include "plan.hpp"
+#include "experiment/plan.hpp"
 
 #include <algorithm>
 #include <stdexcept>

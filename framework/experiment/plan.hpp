@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "document.hpp"
-#include "experiment.hpp"
+#include "experiment/document.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment {
 

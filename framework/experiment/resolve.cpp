@@ -1,7 +1,7 @@
 // resolve(): validation, then sweep expansion. Nothing runs before this returns.
-#include "file_impl.hpp"
-#include "plan.hpp"
-#include "sweep.hpp"
+#include "experiment/file_impl.hpp"
+#include "experiment/plan.hpp"
+#include "experiment/sweep.hpp"
 
 namespace graft::experiment {
 

@@ -1,4 +1,4 @@
-#include "suggestions.hpp"
+#include "experiment/suggestions.hpp"
 
 #include <algorithm>
 #include <cctype>

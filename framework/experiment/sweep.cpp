@@ -1,12 +1,12 @@
-#include "sweep.hpp"
+#include "experiment/sweep.hpp"
 
 #include <map>
 
 #include <fmt/format.h>
 
-#include "canonical_toml.hpp"
-#include "suggestions.hpp"
-#include "trial_tables.hpp"
+#include "experiment/canonical_toml.hpp"
+#include "experiment/suggestions.hpp"
+#include "experiment/trial_tables.hpp"
 
 namespace graft::experiment {
 namespace {

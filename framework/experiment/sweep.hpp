@@ -3,7 +3,7 @@
 // (innermost), each point a named, seeded, canonicalised Trial.
 #include <vector>
 
-#include "plan.hpp"
+#include "experiment/plan.hpp"
 
 namespace graft::experiment {
 

@@ -1,4 +1,4 @@
-#include "toml_reading.hpp"
+#include "experiment/toml_reading.hpp"
 
 #include <algorithm>
 #include <tuple>

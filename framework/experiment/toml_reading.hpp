@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "document.hpp"
+#include "experiment/document.hpp"
 
 namespace graft::experiment {
 

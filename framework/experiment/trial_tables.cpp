@@ -1,6 +1,6 @@
-#include "trial_tables.hpp"
+#include "experiment/trial_tables.hpp"
 
-#include "conversion.hpp"
+#include "experiment/conversion.hpp"
 
 namespace graft::experiment {
 namespace {

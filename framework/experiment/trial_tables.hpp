@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plan.hpp"
+#include "experiment/plan.hpp"
 
 namespace graft::experiment {
 

@@ -1,4 +1,4 @@
-#include "discovery.hpp"
+#include "host/discovery.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 namespace graft::host {
 

@@ -1,4 +1,4 @@
-#include "suggest.hpp"
+#include "host/suggest.hpp"
 
 #include <algorithm>
 #include <cctype>

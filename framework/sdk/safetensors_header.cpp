@@ -3,12 +3,14 @@
 // numel x element-size bytes, and the ranges tile the data section without holes or overlaps.
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "graft/errors.hpp"
-#include "graft/safetensors.hpp"
+#include "graft/safetensors_header.hpp"
 
 namespace graft {
 namespace {

@@ -1,7 +1,7 @@
 // BertNormalizer and BertPreTokenizer of Hugging Face's `tokenizers` (the Rust library behind
 // transformers' fast BertTokenizer), with ICU for every Unicode property. Where the fast and the
 // original Python tokenizer differ, this follows the fast one (see the comments below).
-#include "text_normalizer.hpp"
+#include "sdk/text_normalizer.hpp"
 
 #include <array>
 #include <cstdint>

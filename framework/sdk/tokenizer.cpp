@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 
 #include "graft/errors.hpp"
-#include "text_normalizer.hpp"
-#include "wordpiece.hpp"
+#include "sdk/text_normalizer.hpp"
+#include "sdk/wordpiece.hpp"
 
 namespace graft {
 

@@ -15,7 +15,7 @@
 
 #include "graft/errors.hpp"
 #include "graft/tokenizer.hpp"
-#include "text_normalizer.hpp"
+#include "sdk/text_normalizer.hpp"
 
 namespace graft {
 namespace {

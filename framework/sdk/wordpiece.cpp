@@ -1,12 +1,12 @@
 // WordPiece: the vocabulary's lookups and the greedy longest-match-first split of one word.
-#include "wordpiece.hpp"
+#include "sdk/wordpiece.hpp"
 
 #include <algorithm>
 #include <deque>
 #include <limits>
 #include <stdexcept>
 
-#include "text_normalizer.hpp"
+#include "sdk/text_normalizer.hpp"
 
 namespace graft::text {
 namespace {

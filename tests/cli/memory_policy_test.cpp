@@ -11,7 +11,7 @@
 #include <malloc.h>
 #endif
 
-#include "memory_policy.hpp"
+#include "cli/memory_policy.hpp"
 
 using graft::cli::user_tunes_malloc;
 

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "batch_loader.hpp"
+#include "engine/batch_loader.hpp"
 
 using namespace graft;
 

@@ -5,7 +5,7 @@
 
 #include <torch/torch.h>
 
-#include "checkpoint.hpp"
+#include "engine/checkpoint.hpp"
 #include "graft/errors.hpp"
 
 namespace {

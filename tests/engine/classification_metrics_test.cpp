@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "classification_metrics.hpp"
+#include "engine/classification_metrics.hpp"
 
 
 namespace {

@@ -1,7 +1,7 @@
 // Early stopping: patience, min_delta and the direction of improvement, as Keras' callback.
 #include <catch2/catch.hpp>
 
-#include "early_stopping.hpp"
+#include "engine/early_stopping.hpp"
 #include "graft/errors.hpp"
 
 using namespace graft;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <numeric>
 
-#include "batch_loader.hpp"
-#include "engine_schema.hpp"
-#include "length_buckets.hpp"
-#include "train_settings.hpp"
+#include "engine/batch_loader.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/length_buckets.hpp"
+#include "engine/train_settings.hpp"
 
 using namespace graft;
 

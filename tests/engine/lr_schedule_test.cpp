@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "engine_schema.hpp"
-#include "lr_schedule.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/lr_schedule.hpp"
 
 using namespace graft;
 

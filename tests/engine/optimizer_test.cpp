@@ -2,8 +2,8 @@
 
 #include <torch/torch.h>
 
-#include "engine_schema.hpp"
-#include "optimizer.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/optimizer.hpp"
 
 using namespace graft;
 

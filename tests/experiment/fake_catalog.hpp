@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 
 namespace graft::experiment::testing {
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "experiment.hpp"
+#include "experiment/experiment.hpp"
 
 using graft::experiment::nearest;
 

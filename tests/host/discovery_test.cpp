@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "discovery.hpp"
+#include "host/discovery.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "suggest.hpp"
+#include "host/suggest.hpp"
 
 using graft::host::closest;
 using graft::host::did_you_mean;

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "lr_find_chart.hpp"
+#include "cli/lr_find_chart.hpp"
 
 using graft::cli::ChartMark;
 using graft::cli::lr_find_chart;

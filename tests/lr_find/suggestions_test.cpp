@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "lr_suggestions.hpp"
+#include "engine/lr_suggestions.hpp"
 
 using namespace graft::engine::lr_find;
 

@@ -1,6 +1,6 @@
 #pragma once
 // The registry of built-in plugins, loaded once per test binary.
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 namespace graft::testing {
 

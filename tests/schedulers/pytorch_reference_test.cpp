@@ -7,8 +7,8 @@
 
 #include "builtin.hpp"
 #include "graft/scheduler.hpp"
-#include "engine_schema.hpp"
-#include "lr_schedule.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/lr_schedule.hpp"
 #include "reference_cases.hpp"
 
 using namespace graft;

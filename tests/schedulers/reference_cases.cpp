@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "builtin.hpp"
-#include "engine_schema.hpp"
+#include "engine/engine_schema.hpp"
 
 namespace graft::testing {
 

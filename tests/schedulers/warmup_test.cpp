@@ -4,8 +4,8 @@
 
 #include "builtin.hpp"
 #include "graft/scheduler.hpp"
-#include "engine_schema.hpp"
-#include "lr_schedule.hpp"
+#include "engine/engine_schema.hpp"
+#include "engine/lr_schedule.hpp"
 
 using namespace graft;
 using Catch::Matchers::Contains;

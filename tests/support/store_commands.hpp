@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
 #include "graft/storage/store.hpp"
 #include "support/capture_stdout.hpp"

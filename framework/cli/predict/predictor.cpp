@@ -1,4 +1,4 @@
-#include "predictor.hpp"
+#include "cli/predict/predictor.hpp"
 
 #include <fstream>
 #include <thread>
@@ -8,14 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 
-#include "checkpoint.hpp"
-#include "conversion.hpp"
-#include "engine_schema.hpp"
-#include "experiment_loader.hpp"
-#include "experiment.hpp"
+#include "engine/checkpoint.hpp"
+#include "experiment/conversion.hpp"
+#include "engine/engine_schema.hpp"
+#include "cli/experiment_loader.hpp"
+#include "experiment/experiment.hpp"
 #include "graft/errors.hpp"
 #include "graft/storage/store.hpp"
-#include "suggestions.hpp"
+#include "experiment/suggestions.hpp"
 
 namespace graft::cli {
 namespace {

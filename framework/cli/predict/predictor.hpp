@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "graft/model.hpp"
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 namespace graft::cli {
 

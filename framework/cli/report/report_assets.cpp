@@ -1,4 +1,4 @@
-#include "report_assets.hpp"
+#include "cli/report/report_assets.hpp"
 
 namespace graft::cli::report {
 

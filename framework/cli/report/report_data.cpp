@@ -1,12 +1,12 @@
-#include "report_data.hpp"
+#include "cli/report/report_data.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 
-#include "grouped_comparison.hpp"
-#include "output.hpp"
-#include "store_output.hpp"
+#include "cli/grouped_comparison.hpp"
+#include "cli/output.hpp"
+#include "cli/store_output.hpp"
 
 namespace graft::cli::report {
 namespace {

@@ -1,9 +1,9 @@
-#include "report_page.hpp"
+#include "cli/report/report_page.hpp"
 
 #include <fmt/format.h>
 
-#include "output.hpp"
-#include "report_assets.hpp"
+#include "cli/output.hpp"
+#include "cli/report/report_assets.hpp"
 
 namespace graft::cli::report {
 namespace {

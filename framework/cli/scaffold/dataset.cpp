@@ -1,5 +1,5 @@
 // `graft new plugin --kind dataset`: labelled rows of numbers in CSV files.
-#include "scaffold.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 namespace {

@@ -1,5 +1,5 @@
 // `graft new plugin --kind model`: a multilayer perceptron on flattened example tensors.
-#include "scaffold.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 namespace {

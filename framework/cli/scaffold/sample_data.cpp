@@ -1,4 +1,4 @@
-#include "sample_data.hpp"
+#include "cli/scaffold/sample_data.hpp"
 
 #include <cstdint>
 #include <random>

@@ -5,7 +5,7 @@
 // the 64 pixel values of the row-major image).
 #include <vector>
 
-#include "scaffold.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 

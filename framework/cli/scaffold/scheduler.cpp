@@ -1,5 +1,5 @@
 // `graft new plugin --kind scheduler`: warmup, hold, then decay.
-#include "scaffold.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 namespace {

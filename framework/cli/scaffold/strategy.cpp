@@ -1,5 +1,5 @@
 // `graft new plugin --kind strategy`: fine-tuning with named layer groups frozen, then thawed.
-#include "scaffold.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 namespace {
