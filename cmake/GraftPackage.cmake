@@ -1,9 +1,9 @@
-# The installed CMake package: find_package(graft) in a plugin project gives graft::sdk and
+# The installed CMake package: find_package(graft) in a plugin project gives graft::sdk, graft::sdk_core and
 # graft_add_plugin(). Installed to <prefix>/<libdir>/cmake/graft/:
 #   graftConfig.cmake         finds LibTorch and fmt (graft::sdk's usage requirements name them),
 #                             then the targets, then GraftPlugin.cmake
 #   graftConfigVersion.cmake  0.x: the same minor version is compatible
-#   graftTargets.cmake        graft::sdk (the export set filled in framework/sdk)
+#   graftTargets.cmake        graft::sdk and graft::sdk_core (the export set filled in framework/sdk)
 #   GraftPlugin.cmake         the same file graft's own tree uses
 include(CMakePackageConfigHelpers)
 

@@ -1,8 +1,12 @@
-# graft_add_plugin(NAME SOURCES src... [LIBRARIES lib...] [OUTPUT_DIRECTORY dir] [NO_INSTALL])
+# graft_add_plugin(NAME SOURCES src... [LIBRARIES lib...] [OUTPUT_DIRECTORY dir] [NO_INSTALL]
+#                  [TORCH_FREE])
 #
 # A plugin library the graft host can load: a MODULE library `graft_NAME.so`, linked to graft::sdk
 # (which brings C++17, the SDK headers, LibTorch and its ABI flag), with hidden visibility so that
 # the only exported symbol is the manifest entry point GRAFT_PLUGIN writes.
+# TORCH_FREE links graft::sdk_core instead: no LibTorch, for plugins that touch no tensor
+# (schedulers). Its fingerprint then says "no libtorch", which the host accepts from any
+# LibTorch version, for schedulers only.
 #
 # One function for graft's own tree and for projects that use the installed package
 # (find_package(graft)); only the defaults differ, and they are read when the function is called:
@@ -48,7 +52,7 @@ function(_graft_check_compiler)
 endfunction()
 
 function(graft_add_plugin name)
-  cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL;TORCH_FREE" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     set(ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
   endif()
@@ -63,7 +67,11 @@ function(graft_add_plugin name)
   _graft_check_compiler()
 
   add_library(${name} MODULE ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE graft::sdk ${ARG_LIBRARIES})
+  if(ARG_TORCH_FREE)
+    target_link_libraries(${name} PRIVATE graft::sdk_core ${ARG_LIBRARIES})
+  else()
+    target_link_libraries(${name} PRIVATE graft::sdk ${ARG_LIBRARIES})
+  endif()
   _graft_plugin_install_rpath(install_rpath)
   set_target_properties(${name} PROPERTIES
     PREFIX "graft_"

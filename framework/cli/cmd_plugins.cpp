@@ -14,13 +14,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
-#include "output.hpp"
-#include "plugin_reference.hpp"
-#include "registry.hpp"
-#include "suggest.hpp"
+#include "cli/output.hpp"
+#include "cli/plugin_reference.hpp"
+#include "host/registry.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::cli {
 namespace {
@@ -137,11 +137,16 @@ const LoadedPlugin& resolve(const Registry& registry, const PluginsOptions& opti
 
 json to_json(const std::optional<double>& number) { return number ? json(*number) : json(nullptr); }
 
+// An exclusive bound adds "min_exclusive": true (or "max_exclusive") beside "min"; inclusive
+// bounds, the common case, carry no extra key (as JSON Schema adds exclusiveMinimum only when used).
 json to_json(const ParamSpec& spec) {
   json value = spec.default_value ? std::visit([](const auto& v) { return json(v); }, *spec.default_value) : json(nullptr);
-  return {{"key", spec.key},           {"type", type_name(spec.type)}, {"required", spec.required()},
+  json out = {{"key", spec.key},           {"type", type_name(spec.type)}, {"required", spec.required()},
           {"default", value},          {"min", to_json(spec.min)},     {"max", to_json(spec.max)},
           {"choices", spec.choices},   {"doc", spec.doc}};
+  if (spec.min_exclusive) out["min_exclusive"] = true;
+  if (spec.max_exclusive) out["max_exclusive"] = true;
+  return out;
 }
 
 void print_description(const LoadedPlugin& plugin) {

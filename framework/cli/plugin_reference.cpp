@@ -1,11 +1,11 @@
-#include "plugin_reference.hpp"
+#include "cli/plugin_reference.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "output.hpp"
-#include "suggest.hpp"
+#include "cli/output.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::cli {
 namespace {
@@ -56,9 +56,11 @@ std::string default_text(const ParamSpec& spec) {
 
 std::string range_text(const ParamSpec& spec) {
   if (!spec.choices.empty()) return "one of: " + host::join(spec.choices);
-  if (spec.min && spec.max) return fmt::format("[{}, {}]", format_number(*spec.min), format_number(*spec.max));
-  if (spec.min) return ">= " + format_number(*spec.min);
-  if (spec.max) return "<= " + format_number(*spec.max);
+  if (spec.min && spec.max)
+    return fmt::format("{}{}, {}{}", spec.min_exclusive ? "(" : "[", format_number(*spec.min),
+                       format_number(*spec.max), spec.max_exclusive ? ")" : "]");
+  if (spec.min) return (spec.min_exclusive ? "> " : ">= ") + format_number(*spec.min);
+  if (spec.max) return (spec.max_exclusive ? "< " : "<= ") + format_number(*spec.max);
   return "";
 }
 

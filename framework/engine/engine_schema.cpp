@@ -1,6 +1,6 @@
-#include "engine_schema.hpp"
+#include "engine/engine_schema.hpp"
 
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 namespace graft::engine {
 
@@ -102,6 +102,13 @@ experiment::SchemaCatalog make_catalog(const host::Registry& registry) {
     return plugin ? &plugin->schema : nullptr;
   };
   catalog.plugin_names = [&registry](PluginKind kind) { return registry.names(kind); };
+  catalog.tables_needed = [&registry](PluginKind kind, const std::string& name) {
+    std::vector<std::pair<std::string, std::string>> tables;
+    const auto* plugin = registry.find(kind, name);
+    if (plugin && plugin->descriptor && has_need(plugin->descriptor->needs, PluginNeeds::Teacher))
+      tables.emplace_back("teacher", "the trained model whose logits it learns from, e.g. pretrained = \"run:NAME\"");
+    return tables;
+  };
   return catalog;
 }
 

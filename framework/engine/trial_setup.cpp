@@ -22,11 +22,20 @@ PluginContext make_context(const experiment::Trial& trial, const std::filesystem
   return context;
 }
 
+// A plugin of `table`. Where the table is not named after the plugin's kind ([tasks.coarse] holds
+// a dataset, [teacher] a model), its errors say which table they come from.
 template <class T>
 std::shared_ptr<T> create(const experiment::Trial& trial, const std::string& table, const host::Registry& registry,
                           const PluginContext& context) {
   const auto& choice = trial.plugins.at(table);
-  return registry.create_as<T>(choice.plugin, choice.params, context);
+  PluginContext serving = context;
+  serving.table = table;
+  if (table == kind_name(T::kind)) return registry.create_as<T>(choice.plugin, choice.params, serving);
+  try {
+    return registry.create_as<T>(choice.plugin, choice.params, serving);
+  } catch (const host::PluginError& error) {
+    throw host::PluginError(fmt::format("[{}]: {}", table, error.what()));
+  }
 }
 
 storage::PluginRow describe(const host::Registry& registry, PluginKind kind, const std::string& name) {

@@ -51,6 +51,10 @@ struct SchemaCatalog {
   std::function<const ParamSchema*(PluginKind kind, const std::string& name)> find_plugin;
   // Names of every plugin of a kind (for "did you mean" and the list in the error).
   std::function<std::vector<std::string>(PluginKind kind)> plugin_names;
+  // Tables plugin `name` of `kind` cannot work without (from its descriptor's needs), each with
+  // what the table gives it: {"teacher", "the model whose logits it learns from"}. May be empty.
+  std::function<std::vector<std::pair<std::string, std::string>>(PluginKind kind, const std::string& name)>
+      tables_needed;
 };
 
 // A table family holds any number of tables of the same kind, one per member, written

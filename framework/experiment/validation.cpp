@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "conversion.hpp"
-#include "plan.hpp"
-#include "suggestions.hpp"
+#include "experiment/conversion.hpp"
+#include "experiment/plan.hpp"
+#include "experiment/suggestions.hpp"
 
 namespace graft::experiment {
 namespace {
@@ -134,6 +134,23 @@ class Validator {
     return name;
   }
 
+  // A table the file leaves out is present in no trial unless a sweep axis sets one of its keys.
+  bool table_present(const std::string& name, const Plan& plan) const {
+    if (doc_.find(name)) return true;
+    return std::any_of(plan.axes.begin(), plan.axes.end(), [&](const Axis& axis) { return axis.table == name; });
+  }
+
+  // Fails at `at` (where the plugin is named) when the plugin needs a table the file lacks.
+  void check_tables_needed(const std::string& table, PluginKind kind, const std::string& plugin, const Location& at,
+                           const Plan& plan) const {
+    if (!catalog_.tables_needed) return;
+    for (const auto& [needed, purpose] : catalog_.tables_needed(kind, plugin)) {
+      if (!table_present(needed, plan))
+        fail(at, fmt::format("{} plugin '{}' of [{}] needs a [{}] table ({}); add one, or choose another {}",
+                             kind_name(kind), plugin, table, needed, purpose, kind_name(kind)));
+    }
+  }
+
   Candidate plugin_candidate(const std::string& table, PluginKind kind, const std::string& plugin) const {
     const std::string family = family_of(table);
     auto extras = catalog_.plugin_table_extras.find(family.empty() ? table : family);
@@ -149,14 +166,19 @@ class Validator {
     std::string fixed = named ? plugin_name(named->value, kind) : std::string();
     std::vector<std::string> plugins;
     if (const Axis* axis = plan.axis(name, kPluginKey)) {
-      for (const RawValue& item : axis->values) add_unique(plugins, plugin_name(item, kind));
+      for (const RawValue& item : axis->values) {
+        add_unique(plugins, plugin_name(item, kind));
+        check_tables_needed(name, kind, plugin_name(item, kind), item.at, plan);
+      }
     } else if (named) {
       plugins.push_back(fixed);
+      check_tables_needed(name, kind, fixed, named->value.at, plan);
     } else if (auto def = catalog_.default_plugins.find(name); def != catalog_.default_plugins.end()) {
+      const Location at = table ? table->at : doc_.start();
       if (!find_plugin(kind, def->second))
-        fail(table ? table->at : doc_.start(),
-             fmt::format("[{}] defaults to {} plugin '{}', which is not loaded; available: {}", name, kind_name(kind),
-                         def->second, available(kind)));
+        fail(at, fmt::format("[{}] defaults to {} plugin '{}', which is not loaded; available: {}", name, kind_name(kind),
+                             def->second, available(kind)));
+      check_tables_needed(name, kind, def->second, at, plan);
       plugins.push_back(def->second);
     } else if (table) {
       fail(table->at, fmt::format("missing key '{}' in [{}]; available {} plugins: {}", kPluginKey, name, kind_name(kind),

@@ -1,4 +1,4 @@
-#include "library_loader.hpp"
+#include "host/library_loader.hpp"
 
 #include <dlfcn.h>
 
@@ -11,7 +11,8 @@
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
-#include "exception_text.hpp"
+#include "host/exception_text.hpp"
+#include "graft/fingerprint.hpp"
 #include "graft/hash.hpp"
 
 namespace graft::host {
@@ -48,6 +49,23 @@ std::string loader_reason(const fs::path& file, const std::error_code& error) {
   return reason;
 }
 
+// "libtorch 1.13; gcc 12; cxx11abi 1" -> "gcc 12; cxx11abi 1".
+std::string without_torch(const std::string& fingerprint) {
+  const auto end = fingerprint.find("; ");
+  return end == std::string::npos ? std::string() : fingerprint.substr(end + 2);
+}
+
+bool built_without_torch(const std::string& fingerprint) {
+  return fingerprint.rfind(GRAFT_FINGERPRINT_NO_TORCH "; ", 0) == 0;
+}
+
+// A library built without LibTorch passes no tensor across the boundary, so only its compiler and
+// C++ ABI must match; any other must match entirely.
+bool fingerprint_matches(const std::string& plugin, const std::string& host) {
+  if (built_without_torch(plugin)) return without_torch(plugin) == without_torch(host);
+  return plugin == host;
+}
+
 // Empty when the manifest's first two fields match this host; else the one-line refusal.
 // The ABI version is checked first: under another ABI, nothing after it can be trusted.
 std::string check_manifest(const fs::path& file, const graft_plugin_manifest_v& manifest) {
@@ -56,19 +74,23 @@ std::string check_manifest(const fs::path& file, const graft_plugin_manifest_v& 
                        file.string(), manifest.abi_version, kSdkAbiVersion);
   }
   const std::string fingerprint = manifest.fingerprint ? manifest.fingerprint : "";
-  if (fingerprint != host_fingerprint()) {
+  if (!fingerprint_matches(fingerprint, host_fingerprint())) {
     return fmt::format("{}: built with '{}', this graft with '{}'; rebuild the plugin with the same LibTorch and compiler",
                        file.string(), fingerprint, host_fingerprint());
   }
   return {};
 }
 
-// Empty when the descriptor can be used; else what is wrong with it.
-std::string check_descriptor(const PluginDescriptor& descriptor) {
+// Empty when the descriptor can be used; else what is wrong with it. Models, datasets and
+// strategies exchange tensors with the engine: a library built without LibTorch cannot hold one.
+std::string check_descriptor(const PluginDescriptor& descriptor, bool without_libtorch) {
   if (!descriptor.name || !*descriptor.name) return "has no name";
   if (static_cast<std::uint32_t>(descriptor.kind) > static_cast<std::uint32_t>(PluginKind::Scheduler))
     return fmt::format("has an unknown kind ({})", static_cast<std::uint32_t>(descriptor.kind));
   if (!descriptor.schema || !descriptor.create) return "has no schema or factory function";
+  if (without_libtorch && descriptor.kind != PluginKind::Scheduler)
+    return fmt::format("is a {} in a library built without LibTorch (graft_add_plugin TORCH_FREE is for schedulers)",
+                       kind_name(descriptor.kind));
   return {};
 }
 
@@ -96,11 +118,12 @@ LibraryLoad load_library(const fs::path& file) {
     return refuse(fmt::format("{}: {}", file.string(), e.what()));
   }
 
+  const bool without_libtorch = built_without_torch(manifest->fingerprint);
   LibraryLoad out;
   std::set<std::pair<PluginKind, std::string>> seen;
   for (std::size_t i = 0; i < manifest->plugin_count; ++i) {
     const PluginDescriptor& descriptor = manifest->plugins[i];
-    if (auto defect = check_descriptor(descriptor); !defect.empty()) {
+    if (auto defect = check_descriptor(descriptor, without_libtorch); !defect.empty()) {
       out.problems.push_back({file, fmt::format("{}: plugin #{} of the manifest {}", file.string(), i + 1, defect)});
       continue;
     }

@@ -1,4 +1,4 @@
-#include "registry.hpp"
+#include "host/registry.hpp"
 
 #include <map>
 #include <set>
@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
-#include "discovery.hpp"
-#include "exception_text.hpp"
+#include "host/discovery.hpp"
+#include "host/exception_text.hpp"
 #include "graft/fingerprint.hpp"
 #include "graft/log.hpp"
-#include "library_loader.hpp"
-#include "suggest.hpp"
+#include "host/library_loader.hpp"
+#include "host/suggest.hpp"
 
 namespace graft::host {
 namespace fs = std::filesystem;
@@ -133,7 +133,13 @@ std::shared_ptr<Plugin> Registry::create(PluginKind kind, const std::string& nam
   };
   std::unique_ptr<Plugin> object;
   try {
-    object = plugin.descriptor->create(params, context);
+    if (context.table.empty()) {
+      PluginContext named = context;
+      named.table = kind_name(kind);
+      object = plugin.descriptor->create(params, named);
+    } else {
+      object = plugin.descriptor->create(params, context);
+    }
   } catch (...) {
     throw failure(exception_text(std::current_exception()));
   }

@@ -4,15 +4,6 @@
 
 namespace graft {
 
-const char* split_name(Split split) {
-  switch (split) {
-    case Split::Train: return "train";
-    case Split::Validation: return "val";
-    case Split::Test: return "test";
-  }
-  return "unknown";
-}
-
 Batch Batch::to(c10::Device device) const {
   Batch moved;
   moved.inputs = inputs.defined() ? inputs.to(device) : inputs;

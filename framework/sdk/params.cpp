@@ -101,12 +101,28 @@ ParamSpec ParamSpec::between(double lo, double hi) const {
   ParamSpec copy = *this;
   copy.min = lo;
   copy.max = hi;
+  copy.min_exclusive = copy.max_exclusive = false;
   return copy;
 }
 
 ParamSpec ParamSpec::at_least(double lo) const {
   ParamSpec copy = *this;
   copy.min = lo;
+  copy.min_exclusive = false;
+  return copy;
+}
+
+ParamSpec ParamSpec::above(double lo) const {
+  ParamSpec copy = *this;
+  copy.min = lo;
+  copy.min_exclusive = true;
+  return copy;
+}
+
+ParamSpec ParamSpec::below(double hi) const {
+  ParamSpec copy = *this;
+  copy.max = hi;
+  copy.max_exclusive = true;
   return copy;
 }
 
@@ -122,8 +138,10 @@ std::string ParamSpec::check(const ParamValue& value) const {
                        to_toml(value));
   }
   auto check_number = [&](double x) -> std::string {
-    if (min && x < *min) return fmt::format("'{}' must be >= {}, got {}", key, number_text(*min), number_text(x));
-    if (max && x > *max) return fmt::format("'{}' must be <= {}, got {}", key, number_text(*max), number_text(x));
+    if (min && (x < *min || (min_exclusive && x == *min)))
+      return fmt::format("'{}' must be {} {}, got {}", key, min_exclusive ? ">" : ">=", number_text(*min), number_text(x));
+    if (max && (x > *max || (max_exclusive && x == *max)))
+      return fmt::format("'{}' must be {} {}, got {}", key, max_exclusive ? "<" : "<=", number_text(*max), number_text(x));
     return {};
   };
   auto check_choice = [&](const std::string& x) -> std::string {

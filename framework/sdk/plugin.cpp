@@ -1,12 +1,10 @@
 #include "graft/plugin.hpp"
 
-#include "graft/dataset.hpp"
 #include "graft/scheduler.hpp"
 
 namespace graft {
 
 Plugin::~Plugin() = default;
-Dataset::~Dataset() = default;
 Scheduler::~Scheduler() = default;
 
 const char* kind_name(PluginKind kind) {

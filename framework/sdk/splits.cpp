@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "graft/batch.hpp"
 #include "graft/errors.hpp"
 
 namespace graft {
@@ -159,6 +158,15 @@ Splits make_splits(const std::vector<std::int64_t>& train_labels, const std::vec
   sort_by_item(splits.test);
   merge_classes(splits, options);
   return splits;
+}
+
+const char* split_name(Split split) {
+  switch (split) {
+    case Split::Train: return "train";
+    case Split::Validation: return "val";
+    case Split::Test: return "test";
+  }
+  return "unknown";
 }
 
 const SplitIndex& Splits::of(Split split) const {

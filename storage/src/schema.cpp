@@ -23,6 +23,8 @@ namespace {
 //   entries end with the rowid, so no sort is needed; it is ~20x faster than a row_number()
 //   window over a million rows. Its run_id and key come from the grouped subquery so that a
 //   `WHERE run_id = ?` on the view is pushed down into it and reads only that run's index range.
+// runs.status accepts 'queued', a status once reserved that no graft writes: kept, so that every
+// store keeps one schema.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE experiments (
   id          INTEGER PRIMARY KEY,

@@ -11,8 +11,7 @@ namespace {
 
 // One table for both directions, in the order of RunStatus. These names are what the `status`
 // column holds, so they are part of the public schema (docs/querying.md).
-constexpr std::array<std::pair<RunStatus, const char*>, 5> kStatusNames{{
-    {RunStatus::Queued, "queued"},
+constexpr std::array<std::pair<RunStatus, const char*>, 4> kStatusNames{{
     {RunStatus::Running, "running"},
     {RunStatus::Completed, "completed"},
     {RunStatus::Failed, "failed"},

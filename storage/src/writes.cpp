@@ -108,7 +108,7 @@ void Store::add_artifact(std::int64_t run_id, const ArtifactRow& artifact) {
 }
 
 void Store::finish_run(std::int64_t run_id, RunStatus status, const std::string& error) {
-  if (status == RunStatus::Queued || status == RunStatus::Running) {
+  if (status == RunStatus::Running) {
     throw StoreError(fmt::format("cannot finish run {} as {}: a finished run is completed, failed or interrupted",
                                  run_id, status_name(status)));
   }

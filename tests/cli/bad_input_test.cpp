@@ -49,3 +49,14 @@ TEST_CASE("wrong types, ranges and plugins in files and --set are refused before
   CHECK_THAT(refused(folder.path(), {"run", file.string(), "--set", "dataset.path=/nonexistent"}),
              Catch::Contains("/nonexistent is not a folder"));
 }
+
+TEST_CASE("a strategy that needs a teacher is refused without a [teacher] table, before anything runs") {
+  graft::testing::TempFolder folder("cli-no-teacher");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  CHECK(refused(folder.path(), {"run", file.string(), "--set", "strategy.plugin=distillation"}) ==
+        "--set strategy.plugin=distillation: error: strategy plugin 'distillation' of [strategy] needs a [teacher] "
+        "table (the trained model whose logits it learns from, e.g. pretrained = \"run:NAME\"); add one, or choose "
+        "another strategy\n");
+  CHECK_THAT(refused(folder.path(), {"validate", file.string(), "--set", "strategy.plugin=distillation"}),
+             Catch::Contains("needs a [teacher] table"));
+}

@@ -126,6 +126,18 @@ TEST_CASE("tasks need a strategy that trains them and datasets that give a task:
   CHECK(single_group.status == 2);
   CHECK_THAT(single_group.err, Catch::Contains("[tasks.coarse]: dataset 'idx' has 1 class(es); a task needs at least 2"));
 
+  // A task's dataset that cannot be opened is reported as that task's, not the main [dataset]'s.
+  auto missing_data = coarse_task_table(folder.path(), "");
+  missing_data.replace(missing_data.find((folder / "data").string()), (folder / "data").string().size(),
+                       (folder / "no-such-folder").string());
+  const auto missing =
+      graft::testing::write_tiny_experiment(folder.path(), "\n[strategy]\nplugin = \"multitask\"\n" + missing_data);
+  const auto unreadable = run_graft(folder.path(), {"run", missing.string(), "--no-progress"});
+  CHECK(unreadable.status == 2);
+  CHECK_THAT(unreadable.err,
+             Catch::Contains("error: [tasks.coarse]: dataset 'idx' (") &&
+                 Catch::Contains("): tasks.coarse.path: " + (folder / "no-such-folder").string() + " is not a folder"));
+
   const auto typo = run_graft(folder.path(), {"run", single_task.string(), "--set", "tasks.coarse.wieght=1"});
   CHECK(typo.status == 2);
   CHECK_THAT(typo.err, Catch::Contains("unknown key 'wieght' in [tasks.coarse] (did you mean 'weight'?)"));

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "graft/scheduler.hpp"
-#include "registry.hpp"
+#include "host/registry.hpp"
 #include "test_support.hpp"
 
 using graft::Params;
@@ -14,15 +14,9 @@ using graft::host::PluginError;
 using graft::host::Registry;
 using graft_test::kPluginDir;
 using graft_test::library;
+using graft_test::scanned;
 
 namespace {
-
-Registry scanned(const std::vector<std::filesystem::path>& entries) {
-  Registry registry;
-  registry.set_log_problems(false);
-  registry.scan(entries);
-  return registry;
-}
 
 Params defaults_of(const Registry& registry, const std::string& name) {
   return Params::defaults(registry.get(PluginKind::Scheduler, name).schema);

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "graft/hash.hpp"
-#include "registry.hpp"
+#include "host/registry.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -15,15 +15,9 @@ using graft::host::Registry;
 using graft_test::kDuplicateDir;
 using graft_test::kPluginDir;
 using graft_test::library;
+using graft_test::scanned;
 
 namespace {
-
-Registry scanned(const std::vector<fs::path>& entries) {
-  Registry registry;
-  registry.set_log_problems(false);  // the tests read problems() instead
-  registry.scan(entries);
-  return registry;
-}
 
 // The one problem about `file`; fails the test when there is not exactly one.
 std::string problem_about(const Registry& registry, const fs::path& file) {

@@ -1,3 +1,5 @@
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "builtin.hpp"
@@ -33,12 +35,28 @@ TEST_CASE("idx splits, subsets and names classes") {
   for (std::size_t i = 0; i < subset->size(Split::Test); ++i) CHECK(subset->get(Split::Test, i).label < 2);
 }
 
-TEST_CASE("idx knows Fashion-MNIST's class names") {
-  graft::testing::TempFolder folder("idx-fashion");
+TEST_CASE("idx reads class names from classes.txt beside its files; class_names wins over it") {
+  graft::testing::TempFolder folder("idx-classes-file");
   const auto data = folder / "fashion-mnist";
   graft::testing::write_idx_dataset(data, {10, 3, 1});
-  auto dataset = make_plugin<Dataset>("idx", {{"path", ParamValue{data.string()}}, {"classes", std::vector<std::int64_t>{9, 0}}});
-  CHECK(dataset->class_names() == std::vector<std::string>{"Ankle boot", "T-shirt/top"});
+  // A folder named like Fashion-MNIST gets no names of its own: only what the folder or the experiment says.
+  auto unnamed = make_plugin<Dataset>("idx", {{"path", ParamValue{data.string()}}, {"classes", std::vector<std::int64_t>{9, 0}}});
+  CHECK(unnamed->class_names() == std::vector<std::string>{"9", "0"});
+
+  std::ofstream(data / "classes.txt") << "T-shirt/top\nTrouser\nPullover\nDress\nCoat\n\n  Sandal \nShirt\nSneaker\nBag\n"
+                                         "Ankle boot\n";
+  auto named = make_plugin<Dataset>("idx", {{"path", ParamValue{data.string()}}, {"classes", std::vector<std::int64_t>{9, 0, 5}}});
+  CHECK(named->class_names() == std::vector<std::string>{"Ankle boot", "T-shirt/top", "Sandal"});
+
+  const std::vector<std::string> digits = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"};
+  auto overridden = make_plugin<Dataset>(
+      "idx", {{"path", ParamValue{data.string()}}, {"classes", std::vector<std::int64_t>{9}}, {"class_names", digits}});
+  CHECK(overridden->class_names() == std::vector<std::string>{"nine"});
+
+  std::ofstream(data / "classes.txt") << "only\ntwo\n";
+  CHECK_THROWS_WITH(make_plugin<Dataset>("idx", {{"path", ParamValue{data.string()}}}),
+                    (data / "classes.txt").string() + ": 2 names for the 10 labels of " + data.string() +
+                        "; give one name per label, in label order");
 }
 
 TEST_CASE("idx reports a missing folder or file as bad input") {

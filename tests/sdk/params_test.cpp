@@ -19,6 +19,30 @@ TEST_CASE("ParamSpec::check reports type, range and choice problems") {
   CHECK(classes.check(ParamValue{std::vector<std::int64_t>{1, -2}}) == "'classes' must be >= 0, got -2");
 }
 
+TEST_CASE("above() and below() are exclusive bounds; between() and at_least() stay inclusive") {
+  const auto divisor = float_param("div_factor", 25, "divides the LR").above(0);
+  CHECK(divisor.check(ParamValue{0.0}) == "'div_factor' must be > 0, got 0");
+  CHECK(divisor.check(ParamValue{-1.0}) == "'div_factor' must be > 0, got -1");
+  CHECK(divisor.check(ParamValue{1e-12}).empty());
+
+  const auto decay = float_param("decay", 0.5, "per group").between(0, 1).above(0);  // (0, 1]
+  CHECK(decay.check(ParamValue{0.0}) == "'decay' must be > 0, got 0");
+  CHECK(decay.check(ParamValue{1.0}).empty());
+  CHECK(decay.check(ParamValue{1.5}) == "'decay' must be <= 1, got 1.5");
+
+  const auto factor = float_param("factor", 0.1, "per plateau").between(0, 1).below(1);  // [0, 1)
+  CHECK(factor.check(ParamValue{0.0}).empty());
+  CHECK(factor.check(ParamValue{1.0}) == "'factor' must be < 1, got 1");
+
+  const auto widened = factor.between(0, 2);  // a later inclusive bound replaces the exclusive one
+  CHECK(widened.check(ParamValue{1.0}).empty());
+  CHECK_FALSE(widened.min_exclusive);
+  CHECK_FALSE(widened.max_exclusive);
+
+  const auto weights = float_list_param("weights", {1.0}, "per task").above(0);  // each element
+  CHECK(weights.check(ParamValue{std::vector<double>{1.0, 0.0}}) == "'weights' must be > 0, got 0");
+}
+
 TEST_CASE("Params getters are typed and name the key when wrong") {
   Params params = Params::defaults({int_param("depth", 18, ""), float_param("lr", 1e-3, ""),
                                     int_list_param("classes", {1, 2}, ""), required_param("path", ParamType::String, "")});

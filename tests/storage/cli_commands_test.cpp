@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "command.hpp"
+#include "cli/command.hpp"
 #include "graft/errors.hpp"
 #include "support/run_cli.hpp"
 #include "test_support.hpp"
@@ -79,13 +79,13 @@ TEST_CASE("graft runs lists runs with final accuracies", "[cli][runs]") {
     CHECK(std::count(failed.begin(), failed.end(), '\n') == 2);
     const std::string other = graft_cli(fixture.path, {"runs", "--experiment", "other"});
     CHECK(std::count(other.begin(), other.end(), '\n') == 2);
-    CHECK(graft_cli(fixture.path, {"runs", "--experiment", "sweep", "--status", "queued"}) ==
+    CHECK(graft_cli(fixture.path, {"runs", "--experiment", "sweep", "--status", "interrupted"}) ==
           "no matching runs in " + fixture.path.string() + "\n");
   }
   SECTION("invalid status lists the valid ones") {
     CHECK_THROWS_AS(graft_cli(fixture.path, {"runs", "--status", "done"}), InputError);
     CHECK_THROWS_WITH(graft_cli(fixture.path, {"runs", "--status", "complete"}),
-                      "unknown status 'complete' (did you mean 'completed'?); valid statuses: queued, running, "
+                      "unknown status 'complete' (did you mean 'completed'?); valid statuses: running, "
                       "completed, failed, interrupted");
   }
   SECTION("an unknown experiment is named with the known ones") {

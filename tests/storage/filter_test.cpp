@@ -96,7 +96,7 @@ TEST_CASE("a malformed filter is one line naming the column and the token", "[st
   CHECK(runs.error("status = completed") ==
         "filter: error at column 10: expected a value after '=', got 'completed' (quote text: 'completed')");
   CHECK(runs.error("status = 'complete'") ==
-        "filter: error at column 10: unknown status 'complete'; statuses: queued, running, completed, failed, interrupted");
+        "filter: error at column 10: unknown status 'complete'; statuses: running, completed, failed, interrupted");
   CHECK(runs.error("(id = 1 or id = 2") == "filter: error at column 18: expected ')', got the end of the filter");
   CHECK(runs.error("id = 1 id = 2") == "filter: error at column 8: expected 'and', 'or' or the end of the filter, got 'id'");
   CHECK(runs.error("trial = 'abc") == "filter: error at column 9: the text starting with ' has no closing '");

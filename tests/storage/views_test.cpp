@@ -154,7 +154,7 @@ TEST_CASE("final_values gives chosen final metrics of the filtered runs", "[stor
 
 TEST_CASE("status names round-trip", "[storage][views]") {
   for (RunStatus status : all_statuses()) CHECK(parse_status(status_name(status)) == status);
-  CHECK(all_statuses().size() == 5);
+  CHECK(all_statuses().size() == 4);
   CHECK_FALSE(parse_status("done"));
   CHECK(to_text(Value(3e-4)) == "0.0003");
   CHECK(to_text(Value(std::int64_t{42})) == "42");

@@ -2,8 +2,8 @@
 #include <cctype>
 #include <regex>
 
-#include "sample_data.hpp"
-#include "scaffold.hpp"
+#include "cli/scaffold/sample_data.hpp"
+#include "cli/scaffold/scaffold.hpp"
 
 namespace graft::cli::scaffold {
 namespace {
@@ -18,11 +18,12 @@ if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
 endif()
 
-# graft::sdk (headers, libgraft_sdk.so, LibTorch) and graft_add_plugin().
+# graft::sdk (headers, libgraft_sdk.so, LibTorch), graft::sdk_core (the part without LibTorch)
+# and graft_add_plugin().
 find_package(graft 0.1 REQUIRED)
 
-# build/plugins/graft_@name@.so: the folder to put on GRAFT_PLUGIN_PATH.
-graft_add_plugin(@name@ SOURCES src/@name@.cpp)
+# build/plugins/graft_@name@.so: the folder to put on GRAFT_PLUGIN_PATH.@torch_free_note@
+graft_add_plugin(@name@ SOURCES src/@name@.cpp@plugin_options@)
 target_compile_options(@name@ PRIVATE -Wall -Wextra)
 
 # The unit test compiles the plugin's source in (its class is private to that file), so it
@@ -30,7 +31,7 @@ target_compile_options(@name@ PRIVATE -Wall -Wextra)
 enable_testing()
 add_executable(@name@_test tests/@name@_test.cpp)
 target_include_directories(@name@_test PRIVATE src)
-target_link_libraries(@name@_test PRIVATE graft::sdk)
+target_link_libraries(@name@_test PRIVATE @sdk_target@)
 target_compile_options(@name@_test PRIVATE -Wall -Wextra)
 add_test(NAME @name@_test COMMAND @name@_test)
 )cmake";
@@ -208,8 +209,14 @@ std::string check_plugin_name(const std::string& name) {
 
 std::vector<File> project_files(PluginKind kind, const std::string& name) {
   const KindTemplate& parts = template_of(kind);
+  // A scheduler touches no tensor: it builds without LibTorch (graft_add_plugin TORCH_FREE).
+  const bool torch_free = kind == PluginKind::Scheduler;
   auto render = [&](const std::string& text) {
-    std::string out = replace_all(text, "@summary@", parts.summary);
+    std::string out = replace_all(text, "@torch_free_note@",
+                                  torch_free ? "\n# TORCH_FREE: a scheduler needs only graft::sdk_core, no LibTorch." : "");
+    out = replace_all(out, "@plugin_options@", torch_free ? " TORCH_FREE" : "");
+    out = replace_all(out, "@sdk_target@", torch_free ? "graft::sdk_core" : "graft::sdk");
+    out = replace_all(out, "@summary@", parts.summary);
     out = replace_all(out, "@contract@", parts.contract);
     out = replace_all(out, "@Class@", class_name(name));
     out = replace_all(out, "@kind@", kind_name(kind));

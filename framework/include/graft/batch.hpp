@@ -9,11 +9,9 @@
 #include <c10/core/Device.h>
 
 #include "graft/export.hpp"
+#include "graft/split.hpp"
 
 namespace graft {
-
-enum class Split { Train = 0, Validation = 1, Test = 2 };
-GRAFT_SDK_API const char* split_name(Split split);  // "train", "val", "test"
 
 // One item of a dataset. Datasets fill what they have; models read what they understand.
 struct Example {

@@ -1,7 +1,9 @@
 #pragma once
 // The build fingerprint: what must match between the host and a plugin besides the SDK ABI
 // version for C++ objects (tensors, std::string, std::vector) to cross the library boundary.
-// Computed at compile time in whichever binary includes this header.
+// Computed at compile time in whichever binary includes this header. A binary built without
+// LibTorch's headers (graft_add_plugin's TORCH_FREE) says "no libtorch": it passes no tensor
+// across the boundary, and the host accepts it whatever its own LibTorch (schedulers only).
 #if __has_include(<torch/version.h>)
 #  include <torch/version.h>
 #endif
@@ -9,11 +11,13 @@
 #define GRAFT_STRINGIFY_(x) #x
 #define GRAFT_STRINGIFY(x) GRAFT_STRINGIFY_(x)
 
+#define GRAFT_FINGERPRINT_NO_TORCH "no libtorch"
+
 #if defined(TORCH_VERSION_MAJOR)
 #  define GRAFT_FINGERPRINT_TORCH \
     "libtorch " GRAFT_STRINGIFY(TORCH_VERSION_MAJOR) "." GRAFT_STRINGIFY(TORCH_VERSION_MINOR)
 #else
-#  define GRAFT_FINGERPRINT_TORCH "libtorch ?"
+#  define GRAFT_FINGERPRINT_TORCH GRAFT_FINGERPRINT_NO_TORCH
 #endif
 
 #if defined(__clang__)

@@ -35,12 +35,19 @@ struct GRAFT_SDK_API ParamSpec {
   std::string doc;                          // one line, shown by `graft plugins describe`
   std::optional<double> min;                // numbers, and each element of numeric lists
   std::optional<double> max;
+  bool min_exclusive = false;               // min itself is refused (above(x)); else allowed
+  bool max_exclusive = false;               // max itself is refused (below(x))
   std::vector<std::string> choices;         // strings (and each element of string lists)
 
   bool required() const { return !default_value.has_value(); }
   // Chainable refinements: int_param("depth", 18, "...").between(1, 200)
   ParamSpec between(double lo, double hi) const;
   ParamSpec at_least(double lo) const;
+  // Exclusive bounds, for values where the bound itself means nothing (a divisor of 0, a decay
+  // factor of 1): float_param("div_factor", 25, "...").above(0). Chain with between() to keep
+  // the other end: .between(0, 1).above(0) is (0, 1].
+  ParamSpec above(double lo) const;
+  ParamSpec below(double hi) const;
   ParamSpec one_of(std::vector<std::string> allowed) const;
   // Empty when `value` satisfies this spec, otherwise what is wrong ("must be >= 1, got 0").
   std::string check(const ParamValue& value) const;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 #include "graft/export.hpp"
 #include "graft/fingerprint.hpp"
@@ -17,7 +19,7 @@ namespace graft {
 
 // Bump on every breaking change to an SDK header (layout of a struct, a virtual function added,
 // removed or reordered). The host refuses libraries built against another value.
-inline constexpr std::uint32_t kSdkAbiVersion = 3;
+inline constexpr std::uint32_t kSdkAbiVersion = 4;
 
 }  // namespace graft
 
@@ -45,6 +47,21 @@ class GRAFT_SDK_API Plugin {
 struct PluginContext {
   std::uint64_t seed = 0;             // the trial's seed: use it for every random choice
   std::filesystem::path cache_dir;    // where a plugin may keep derived files between runs
+  // The experiment table the plugin serves: "dataset", "tasks.coarse", "teacher". Name params in
+  // errors with param_path() so that a user knows which table to fix. The host fills it with the
+  // plugin's kind when the caller leaves it empty.
+  std::string table;
+
+  // "tasks.coarse.root": a param as --set and [sweep] write it.
+  std::string param_path(std::string_view key) const { return table + "." + std::string(key); }
+};
+
+// Tables of an experiment a plugin cannot work without, beyond its own: checked when the
+// experiment is validated, so a run that could never work is refused before it is recorded.
+// A bit set; a plugin class says what it needs with `static constexpr PluginNeeds needs = ...`.
+enum class PluginNeeds : std::uint32_t {
+  Nothing = 0,
+  Teacher = 1,  // a [teacher] table: the engine then fills batch_keys::kTeacherLogits (distillation)
 };
 
 using PluginFactory = std::unique_ptr<Plugin> (*)(const Params& params, const PluginContext& context);
@@ -57,7 +74,12 @@ struct PluginDescriptor {
   const char* summary;   // one line for `graft plugins list`
   SchemaFunction schema;
   PluginFactory create;  // may throw (std::exception): the host reports it with the plugin's name
+  PluginNeeds needs = PluginNeeds::Nothing;
 };
+
+inline constexpr bool has_need(PluginNeeds needs, PluginNeeds need) {
+  return (static_cast<std::uint32_t>(needs) & static_cast<std::uint32_t>(need)) != 0;
+}
 
 }  // namespace graft
 
@@ -78,11 +100,22 @@ std::unique_ptr<Plugin> construct_plugin(const Params& params, const PluginConte
   return std::make_unique<T>(params, context);
 }
 
+// T::needs when the class declares it, else PluginNeeds::Nothing.
+template <class T, class = void>
+struct needs_of {
+  static constexpr PluginNeeds value = PluginNeeds::Nothing;
+};
+template <class T>
+struct needs_of<T, std::void_t<decltype(T::needs)>> {
+  static constexpr PluginNeeds value = T::needs;
+};
+
 // Descriptor of plugin class T: T derives from Model, Dataset, Strategy or Scheduler (which
-// give its kind), has `static ParamSchema schema()` and a constructor (const Params&, const PluginContext&).
+// give its kind), has `static ParamSchema schema()` and a constructor (const Params&, const PluginContext&),
+// and may declare `static constexpr PluginNeeds needs`.
 template <class T>
 constexpr PluginDescriptor describe(const char* name, const char* version, const char* summary) {
-  return PluginDescriptor{T::kind, name, version, summary, &T::schema, &construct_plugin<T>};
+  return PluginDescriptor{T::kind, name, version, summary, &T::schema, &construct_plugin<T>, needs_of<T>::value};
 }
 
 }  // namespace graft

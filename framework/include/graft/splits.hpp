@@ -12,10 +12,9 @@
 
 #include "graft/export.hpp"
 #include "graft/params.hpp"
+#include "graft/split.hpp"
 
 namespace graft {
-
-enum class Split;  // graft/batch.hpp
 
 // The params above, to append to a dataset's schema.
 GRAFT_SDK_API ParamSchema subset_schema();

@@ -207,8 +207,9 @@ inline ParamSchema labelled_files_schema(const std::string& train_doc) {
   };
 }
 
-// Reads those files with `read(path, param)` (a RawSplit each), resolves their labels, and holds
-// out test_fraction of train when there is no test file.
+// Reads those files with `read(path, param)` (a RawSplit each; `param` is the key alone, "train",
+// "validation" or "test": PluginContext::param_path gives its path), resolves their labels, and
+// holds out test_fraction of train when there is no test file.
 template <class Read>
 TextData read_labelled_files(const Params& params, const LabelSource& source, Read read) {
   const auto optional = [&](const char* param) -> std::optional<RawSplit> {

@@ -20,7 +20,8 @@ namespace graft::text_datasets {
 
 namespace fs = std::filesystem;
 
-// The whole file, as bytes. `param` names the setting that gave the path, for the message.
+// The whole file, as bytes. `param` names the setting that gave the path, for the message: as
+// PluginContext::param_path writes it ("dataset.root", "tasks.coarse.train").
 inline std::string read_file(const fs::path& path, const std::string& param = "") {
   const std::string prefix = param.empty() ? "" : param + ": ";
   if (!fs::exists(path)) throw InputError(fmt::format("{}{} does not exist", prefix, path.string()));
@@ -121,7 +122,7 @@ inline bool hidden(const fs::path& path) {
 }
 
 // An extensions param as has_extension takes it: lowercase, without a leading dot. Throws
-// InputError for an empty list or an empty entry.
+// InputError ("PARAM: ...", `param` as read_file takes it) for an empty list or an empty entry.
 inline std::vector<std::string> normalise_extensions(const std::vector<std::string>& extensions,
                                                      const std::string& param, const std::string& example) {
   if (extensions.empty()) throw InputError(fmt::format("{}: name at least one, e.g. {}", param, example));

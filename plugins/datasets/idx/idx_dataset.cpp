@@ -3,7 +3,11 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "graft/dataset.hpp"
 #include "graft/errors.hpp"
@@ -13,15 +17,16 @@
 
 namespace {
 
-const std::vector<std::string> kFashionMnistNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                     "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+// The file of class names a dataset folder may hold beside its IDX files: one per line, in
+// label order (as torchvision's FashionMNIST.classes, or a Hugging Face dataset's label names).
+constexpr const char* kClassNamesFile = "classes.txt";
 
 // "<folder>/<stem>" or "<folder>/<stem>.gz", whichever exists.
-std::filesystem::path find_file(const std::filesystem::path& folder, const std::string& stem) {
+std::filesystem::path find_file(const std::filesystem::path& folder, const std::string& stem, const std::string& key) {
   for (const auto& candidate : {folder / stem, folder / (stem + ".gz")}) {
     if (std::filesystem::exists(candidate)) return candidate;
   }
-  throw graft::InputError("dataset.path: no " + stem + " or " + stem + ".gz in " + folder.string());
+  throw graft::InputError(key + ": no " + stem + " or " + stem + ".gz in " + folder.string());
 }
 
 struct ImagesAndLabels {
@@ -29,9 +34,9 @@ struct ImagesAndLabels {
   std::vector<std::int64_t> labels;
 };
 
-ImagesAndLabels read_pair(const std::filesystem::path& folder, const std::string& prefix) {
-  const auto image_path = find_file(folder, prefix + "-images-idx3-ubyte");
-  const auto label_path = find_file(folder, prefix + "-labels-idx1-ubyte");
+ImagesAndLabels read_pair(const std::filesystem::path& folder, const std::string& prefix, const std::string& key) {
+  const auto image_path = find_file(folder, prefix + "-images-idx3-ubyte", key);
+  const auto label_path = find_file(folder, prefix + "-labels-idx1-ubyte", key);
   auto images = graft::idx::read_idx(image_path);
   const auto labels = graft::idx::read_idx(label_path);
   if (images.shape.size() != 3) throw graft::InputError(image_path.string() + ": expected 3 dimensions (N, H, W)");
@@ -45,10 +50,17 @@ ImagesAndLabels read_pair(const std::filesystem::path& folder, const std::string
   return out;
 }
 
-bool looks_like_fashion_mnist(const std::filesystem::path& folder) {
-  std::string text = folder.lexically_normal().string();
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text.find("fashion") != std::string::npos;
+// The names in <folder>/classes.txt (blank lines and surrounding spaces ignored); none without the file.
+std::vector<std::string> names_beside(const std::filesystem::path& folder) {
+  std::ifstream file(folder / kClassNamesFile);
+  std::vector<std::string> names;
+  if (!file) return names;
+  for (std::string line; std::getline(file, line);) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    names.push_back(line.substr(first, line.find_last_not_of(" \t\r") - first + 1));
+  }
+  return names;
 }
 
 class IdxDataset : public graft::Dataset {
@@ -57,8 +69,8 @@ class IdxDataset : public graft::Dataset {
     graft::ParamSchema schema = {
         graft::required_param("path", graft::ParamType::String, "folder holding the four IDX files (plain or .gz)"),
         graft::string_list_param("class_names", {},
-                                 "names of the source labels; [] = Fashion-MNIST's when the path says "
-                                 "'fashion', else the label numbers"),
+                                 "names of the source labels, in label order; [] = the lines of classes.txt in "
+                                 "the folder when there is one, else the label numbers"),
     };
     for (auto& spec : graft::subset_schema()) schema.push_back(spec);
     return schema;
@@ -66,19 +78,28 @@ class IdxDataset : public graft::Dataset {
 
   IdxDataset(const graft::Params& params, const graft::PluginContext& context) {
     const std::filesystem::path folder = params.get_string("path");
+    const std::string path_key = context.param_path("path");
     if (!std::filesystem::is_directory(folder)) {
-      throw graft::InputError("dataset.path: " + folder.string() + " is not a folder");
+      throw graft::InputError(path_key + ": " + folder.string() + " is not a folder");
     }
-    train_ = read_pair(folder, "train");
-    test_ = read_pair(folder, "t10k");
-    if (train_.labels.empty()) throw graft::InputError("dataset.path: the training files in " + folder.string() + " are empty");
+    train_ = read_pair(folder, "train", path_key);
+    test_ = read_pair(folder, "t10k", path_key);
+    if (train_.labels.empty()) throw graft::InputError(path_key + ": the training files in " + folder.string() + " are empty");
     std::int64_t num_classes = 1 + *std::max_element(train_.labels.begin(), train_.labels.end());
     for (auto label : test_.labels) num_classes = std::max(num_classes, label + 1);
     splits_ = graft::make_splits(train_.labels, test_.labels, num_classes, graft::SubsetOptions::from(params),
                                  context.seed);
 
     auto source_names = params.get_string_list("class_names");
-    if (source_names.empty() && looks_like_fashion_mnist(folder) && num_classes == 10) source_names = kFashionMnistNames;
+    std::string names_from = context.param_path("class_names");
+    if (source_names.empty()) {
+      source_names = names_beside(folder);
+      names_from = (folder / kClassNamesFile).string();
+    }
+    if (!source_names.empty() && static_cast<std::int64_t>(source_names.size()) != num_classes) {
+      throw graft::InputError(fmt::format("{}: {} names for the {} labels of {}; give one name per label, in label order",
+                                          names_from, source_names.size(), num_classes, folder.string()));
+    }
     names_ = graft::class_names_of(splits_, source_names, num_classes);
     graft::log::info("idx: {} classes, {} train / {} validation / {} test examples from {}", names_.size(),
                      splits_.train.size(), splits_.validation.size(), splits_.test.size(), folder.string());

@@ -72,13 +72,13 @@ class ImageFolderDataset : public graft::Dataset {
 
   ImageFolderDataset(const graft::Params& params, const graft::PluginContext& context) {
     const std::filesystem::path root = params.get_string("root");
-    const auto extensions = graft::image_folder::normalise_extensions(params.get_string_list("extensions"));
-    auto tree = graft::image_folder::list_image_tree(root, extensions);
+    const auto extensions = graft::image_folder::normalise_extensions(params.get_string_list("extensions"), context);
+    auto tree = graft::image_folder::list_image_tree(root, extensions, context);
     if (tree.ignored_files > 0) {
       graft::log::info("image_folder: ignored {} files without an image extension in {}", tree.ignored_files,
                        root.string());
     }
-    drop_unreadable_files(tree, on_corrupt(params));
+    drop_unreadable_files(tree, on_corrupt(params), context);
 
     const auto num_classes = static_cast<std::int64_t>(tree.classes.size());
     if (tree.split_layout) {
@@ -117,10 +117,11 @@ class ImageFolderDataset : public graft::Dataset {
 
  private:
   // Probes every file of every split; with 'skip', one warning for the whole dataset.
-  static void drop_unreadable_files(graft::image_folder::ImageTree& tree, graft::image_folder::OnCorrupt policy) {
+  static void drop_unreadable_files(graft::image_folder::ImageTree& tree, graft::image_folder::OnCorrupt policy,
+                                    const graft::PluginContext& context) {
     std::vector<std::string> problems;
     const auto drop = [&](LabelledFiles& split) {
-      for (auto& problem : graft::image_folder::drop_unreadable(split, tree.classes, policy)) {
+      for (auto& problem : graft::image_folder::drop_unreadable(split, tree.classes, policy, context)) {
         problems.push_back(std::move(problem));
       }
     };

@@ -72,7 +72,7 @@ std::vector<std::string> missing_from(const std::vector<std::string>& wanted, co
 // Every split must have the classes of the training folder, no more and no fewer: labels are
 // positions in one sorted list, so a missing class would silently shift every label after it.
 void check_same_classes(const fs::path& train, const std::vector<std::string>& classes, const fs::path& other,
-                        const std::vector<std::string>& found) {
+                        const std::vector<std::string>& found, const PluginContext& context) {
   const auto missing = missing_from(classes, found);
   const auto extra = missing_from(found, classes);
   if (missing.empty() && extra.empty()) return;
@@ -81,21 +81,22 @@ void check_same_classes(const fs::path& train, const std::vector<std::string>& c
   if (!extra.empty()) {
     difference += fmt::format("{}not in {}: {}", missing.empty() ? "" : "; ", train.string(), fmt::join(extra, ", "));
   }
-  throw InputError(fmt::format("dataset.root: {} and {} must hold the same class folders ({})", train.string(),
-                               other.string(), difference));
+  throw InputError(fmt::format("{}: {} and {} must hold the same class folders ({})", context.param_path("root"),
+                               train.string(), other.string(), difference));
 }
 
 LabelledFiles list_split(const fs::path& folder, const std::vector<std::string>& classes,
-                         const std::vector<std::string>& extensions, std::size_t& ignored) {
+                         const std::vector<std::string>& extensions, std::size_t& ignored,
+                         const PluginContext& context) {
   LabelledFiles split;
   split.folder = folder;
   for (std::size_t label = 0; label < classes.size(); ++label) {
     const auto class_folder = folder / classes[label];
     const auto files = images_under(class_folder, extensions, ignored);
     if (files.empty()) {
-      throw InputError(fmt::format("dataset.root: {} holds no images ({}); add some, remove the folder, or change "
-                                   "dataset.extensions",
-                                   class_folder.string(), describe_extensions(extensions)));
+      throw InputError(fmt::format("{}: {} holds no images ({}); add some, remove the folder, or change {}",
+                                   context.param_path("root"), class_folder.string(), describe_extensions(extensions),
+                                   context.param_path("extensions")));
     }
     for (const auto& file : files) split.add(file, static_cast<std::int64_t>(label));
   }
@@ -117,12 +118,14 @@ void warn_about_unused_folders(const fs::path& root, const std::vector<std::stri
 
 }  // namespace
 
-std::vector<std::string> normalise_extensions(const std::vector<std::string>& extensions) {
-  if (extensions.empty()) throw InputError("dataset.extensions: name at least one, e.g. [\"jpg\", \"png\"]");
+std::vector<std::string> normalise_extensions(const std::vector<std::string>& extensions,
+                                              const PluginContext& context) {
+  const auto param = context.param_path("extensions");
+  if (extensions.empty()) throw InputError(param + ": name at least one, e.g. [\"jpg\", \"png\"]");
   std::vector<std::string> normalised;
   for (const auto& extension : extensions) {
     normalised.push_back(lowercase(!extension.empty() && extension[0] == '.' ? extension.substr(1) : extension));
-    if (normalised.back().empty()) throw InputError("dataset.extensions: an empty extension; write e.g. \"jpg\"");
+    if (normalised.back().empty()) throw InputError(param + ": an empty extension; write e.g. \"jpg\"");
   }
   return normalised;
 }
@@ -131,33 +134,35 @@ std::string describe_extensions(const std::vector<std::string>& extensions) {
   return fmt::format("{}", fmt::join(extensions, ", "));
 }
 
-ImageTree list_image_tree(const fs::path& root, const std::vector<std::string>& extensions) {
-  if (!fs::is_directory(root)) throw InputError(fmt::format("dataset.root: {} is not a folder", root.string()));
+ImageTree list_image_tree(const fs::path& root, const std::vector<std::string>& extensions,
+                          const PluginContext& context) {
+  const auto root_param = context.param_path("root");
+  if (!fs::is_directory(root)) throw InputError(fmt::format("{}: {} is not a folder", root_param, root.string()));
   const auto top = subfolders(root);
   const auto has = [&](const char* name) { return std::find(top.begin(), top.end(), name) != top.end(); };
   ImageTree tree;
   tree.split_layout = has("train");
   if (!tree.split_layout && (has("val") || has("test"))) {
     // Read as the flat layout, "val" and "test" would become classes: surely not what was meant.
-    throw InputError(fmt::format("dataset.root: {} has val/ or test/ but no train/ folder; the split layout is "
+    throw InputError(fmt::format("{}: {} has val/ or test/ but no train/ folder; the split layout is "
                                  "root/train/<class>/<image> (with optional root/val/ and root/test/)",
-                                 root.string()));
+                                 root_param, root.string()));
   }
   const auto train_folder = tree.split_layout ? root / "train" : root;
   tree.classes = subfolders(train_folder);
   if (tree.classes.empty()) {
-    throw InputError(fmt::format("dataset.root: {} has no class folders; expected {}/<class>/<image> or "
+    throw InputError(fmt::format("{}: {} has no class folders; expected {}/<class>/<image> or "
                                  "{}/train/<class>/<image>",
-                                 train_folder.string(), root.string(), root.string()));
+                                 root_param, train_folder.string(), root.string(), root.string()));
   }
-  tree.train = list_split(train_folder, tree.classes, extensions, tree.ignored_files);
+  tree.train = list_split(train_folder, tree.classes, extensions, tree.ignored_files, context);
   if (!tree.split_layout) return tree;
 
   warn_about_unused_folders(root, top);
   const auto optional_split = [&](const char* name) -> std::optional<LabelledFiles> {
     if (!has(name)) return std::nullopt;
-    check_same_classes(train_folder, tree.classes, root / name, subfolders(root / name));
-    return list_split(root / name, tree.classes, extensions, tree.ignored_files);
+    check_same_classes(train_folder, tree.classes, root / name, subfolders(root / name), context);
+    return list_split(root / name, tree.classes, extensions, tree.ignored_files, context);
   };
   tree.validation = optional_split("val");
   tree.test = optional_split("test");

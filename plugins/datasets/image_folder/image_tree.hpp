@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "graft/plugin.hpp"
+
 namespace graft::image_folder {
 
 // Image files of one split folder, sorted by class then path, each with its class's index.
@@ -35,14 +37,15 @@ struct ImageTree {
 
 // `extensions`: as normalise_extensions returns them; file names match case-insensitively.
 // Class folders are searched recursively; names starting with '.' (hidden files, macOS
-// "._x.jpg" companions) are skipped. Throws InputError ("dataset.root: ...") for a root that is
-// not a folder, no class folders, splits whose class folders differ, and a class folder without
-// images.
-ImageTree list_image_tree(const std::filesystem::path& root, const std::vector<std::string>& extensions);
+// "._x.jpg" companions) are skipped. Throws InputError ("<table>.root: ...", the table `context`
+// names) for a root that is not a folder, no class folders, splits whose class folders differ, and
+// a class folder without images.
+ImageTree list_image_tree(const std::filesystem::path& root, const std::vector<std::string>& extensions,
+                          const PluginContext& context);
 
 // The `extensions` param as list_image_tree takes it: lowercase, without a leading dot. Throws
-// InputError for an empty list or an empty entry.
-std::vector<std::string> normalise_extensions(const std::vector<std::string>& extensions);
+// InputError ("<table>.extensions: ...") for an empty list or an empty entry.
+std::vector<std::string> normalise_extensions(const std::vector<std::string>& extensions, const PluginContext& context);
 
 // "jpg, jpeg, png": how messages name the extensions searched.
 std::string describe_extensions(const std::vector<std::string>& extensions);

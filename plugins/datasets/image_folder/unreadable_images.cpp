@@ -8,7 +8,7 @@
 namespace graft::image_folder {
 
 std::vector<std::string> drop_unreadable(LabelledFiles& split, const std::vector<std::string>& classes,
-                                         OnCorrupt policy) {
+                                         OnCorrupt policy, const PluginContext& context) {
   LabelledFiles readable;
   readable.folder = split.folder;
   std::vector<std::string> problems;
@@ -23,15 +23,17 @@ std::vector<std::string> drop_unreadable(LabelledFiles& split, const std::vector
       continue;
     }
     if (policy == OnCorrupt::Error) {
-      throw InputError(problem + " (set dataset.on_corrupt = \"skip\" to leave unreadable files out)");
+      throw InputError(fmt::format("{} (set {} = \"skip\" to leave unreadable files out)", problem,
+                                   context.param_path("on_corrupt")));
     }
     if (first_problem_per_class[label].empty()) first_problem_per_class[label] = problem;
     problems.push_back(std::move(problem));
   }
   for (std::size_t label = 0; label < classes.size(); ++label) {
     if (readable_per_class[label] == 0) {
-      throw InputError(fmt::format("dataset.root: no image of class '{}' in {} is readable; the first: {}",
-                                   classes[label], split.folder.string(), first_problem_per_class[label]));
+      throw InputError(fmt::format("{}: no image of class '{}' in {} is readable; the first: {}",
+                                   context.param_path("root"), classes[label], split.folder.string(),
+                                   first_problem_per_class[label]));
     }
   }
   split = std::move(readable);

@@ -49,19 +49,20 @@ std::vector<std::string> keys_of(const json& object) {
   return keys;
 }
 
+// The field `name` of `object`; `param` is the param that names it, for the message.
 const json& field(const json& object, const std::string& name, const std::string& param, const fs::path& file,
-                  std::size_t line) {
+                  std::size_t line, const graft::PluginContext& context) {
   const auto found = object.find(name);
   if (found == object.end()) {
-    throw graft::InputError(fmt::format("{}:{}: no field '{}' (dataset.{}); this object's fields are: {}",
-                                        file.string(), line, name, param, fmt::join(keys_of(object), ", ")));
+    throw graft::InputError(fmt::format("{}:{}: no field '{}' ({}); this object's fields are: {}", file.string(), line,
+                                        name, context.param_path(param), fmt::join(keys_of(object), ", ")));
   }
   return *found;
 }
 
 std::string text_field(const json& object, const std::string& name, const std::string& param, const fs::path& file,
-                       std::size_t line) {
-  const auto& value = field(object, name, param, file, line);
+                       std::size_t line, const graft::PluginContext& context) {
+  const auto& value = field(object, name, param, file, line, context);
   if (!value.is_string()) {
     throw graft::InputError(fmt::format("{}:{}: field '{}' is {}; the text must be a JSON string", file.string(), line,
                                         name, json_kind(value)));
@@ -70,8 +71,9 @@ std::string text_field(const json& object, const std::string& name, const std::s
 }
 
 // A label as written: a string, or an integer (as its decimal digits).
-std::string label_field(const json& object, const std::string& name, const fs::path& file, std::size_t line) {
-  const auto& value = field(object, name, "label_field", file, line);
+std::string label_field(const json& object, const std::string& name, const fs::path& file, std::size_t line,
+                        const graft::PluginContext& context) {
+  const auto& value = field(object, name, "label_field", file, line, context);
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_unsigned()) return std::to_string(value.get<std::uint64_t>());
   if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
@@ -80,8 +82,9 @@ std::string label_field(const json& object, const std::string& name, const fs::p
                                       file.string(), line, name, json_kind(value)));
 }
 
-td::RawSplit read_jsonl(const fs::path& file, const std::string& param, const graft::Params& params) {
-  auto content = td::read_file(file, "dataset." + param);
+td::RawSplit read_jsonl(const fs::path& file, const std::string& param, const graft::Params& params,
+                        const graft::PluginContext& context) {
+  auto content = td::read_file(file, context.param_path(param));
   td::strip_bom(content);
   td::check_utf8(content, file);
   const auto& text_name = params.get_string("text_field");
@@ -112,15 +115,15 @@ td::RawSplit read_jsonl(const fs::path& file, const std::string& param, const gr
                                           file.string(), line, json_kind(object), text_name, label_name));
     }
     td::RawItem item;
-    item.text = text_field(object, text_name, "text_field", file, line);
-    if (!pair_name.empty()) item.text_pair = text_field(object, pair_name, "text_pair_field", file, line);
-    item.label = label_field(object, label_name, file, line);
+    item.text = text_field(object, text_name, "text_field", file, line, context);
+    if (!pair_name.empty()) item.text_pair = text_field(object, pair_name, "text_pair_field", file, line, context);
+    item.label = label_field(object, label_name, file, line, context);
     item.line = line;
     split.items.push_back(std::move(item));
   }
   if (split.items.empty()) {
-    throw graft::InputError(fmt::format("dataset.{}: {} holds no JSON objects; expected one per line", param,
-                                        file.string()));
+    throw graft::InputError(fmt::format("{}: {} holds no JSON objects; expected one per line",
+                                        context.param_path(param), file.string()));
   }
   return split;
 }
@@ -146,12 +149,12 @@ class JsonlDataset : public td::TextDataset {
 
   JsonlDataset(const graft::Params& params, const graft::PluginContext& context) {
     for (const char* key : {"text_field", "label_field"}) {
-      if (params.get_string(key).empty()) throw graft::InputError(fmt::format("dataset.{}: name a field", key));
+      if (params.get_string(key).empty()) throw graft::InputError(context.param_path(key) + ": name a field");
     }
     const fs::path train_file = params.get_string("train");
     auto data = td::read_labelled_files(params, td::LabelSource{"field '" + params.get_string("label_field") + "'"},
-                                        [&params](const fs::path& file, const std::string& param) {
-                                          return read_jsonl(file, param, params);
+                                        [&params, &context](const fs::path& file, const std::string& param) {
+                                          return read_jsonl(file, param, params, context);
                                         });
     load(std::move(data), params, context.seed, "jsonl", train_file.string());
   }

@@ -33,11 +33,10 @@ constexpr const char* kFetchHint = "run scripts/fetch-data spamassassin (from gr
 std::int64_t label_of(const std::string& group) { return group.rfind("spam", 0) == 0 ? kSpam : kHam; }
 
 // Where the group folders are: root/data/ (the package as unpacked), or root itself.
-fs::path groups_folder(const fs::path& root) {
+fs::path groups_folder(const fs::path& root, const graft::PluginContext& context) {
   if (!fs::is_directory(root)) {
-    throw graft::InputError(fmt::format("dataset.root: {} is not a folder; {} there, or set dataset.root to the "
-                                        "unpacked package",
-                                        root.string(), kFetchHint));
+    throw graft::InputError(fmt::format("{0}: {1} is not a folder; {2} there, or set {0} to the unpacked package",
+                                        context.param_path("root"), root.string(), kFetchHint));
   }
   return fs::is_directory(root / "data") ? root / "data" : root;
 }
@@ -109,24 +108,25 @@ std::string email_text(std::string message, const TextOptions& options) {
 }
 
 // The emails of one group folder, sorted by file name (the package's id order).
-td::TextSplit read_group(const fs::path& folder, const std::string& group, const TextOptions& options) {
+td::TextSplit read_group(const fs::path& folder, const std::string& group, const TextOptions& options,
+                         const graft::PluginContext& context) {
   if (!fs::is_directory(folder)) {
-    throw graft::InputError(fmt::format("dataset.root: no folder {} (group '{}'); {}, or leave the group out of "
-                                        "dataset.groups",
-                                        folder.string(), group, kFetchHint));
+    throw graft::InputError(fmt::format("{}: no folder {} (group '{}'); {}, or leave the group out of {}",
+                                        context.param_path("root"), folder.string(), group, kFetchHint,
+                                        context.param_path("groups")));
   }
   std::size_t ignored = 0;
   const auto files = td::files_under(folder, {"json"}, /*recursive=*/false, ignored);
   if (files.empty()) {
-    throw graft::InputError(fmt::format("dataset.root: {} holds no .json emails; {} again (with --force)",
-                                        folder.string(), kFetchHint));
+    throw graft::InputError(fmt::format("{}: {} holds no .json emails; {} again (with --force)",
+                                        context.param_path("root"), folder.string(), kFetchHint));
   }
   td::TextSplit split;
   split.items.reserve(files.size());
   for (const auto& file : files) {
     json email;
     try {
-      email = json::parse(td::read_file(file, "dataset.root"));
+      email = json::parse(td::read_file(file, context.param_path("root")));
     } catch (const json::parse_error& error) {
       throw graft::InputError(fmt::format("{}: not valid JSON ({}); {} again (with --force)", file.string(),
                                           error.what(), kFetchHint));
@@ -150,9 +150,10 @@ td::TextSplit read_group(const fs::path& folder, const std::string& group, const
   return split;
 }
 
-std::vector<std::string> chosen_groups(const std::vector<std::string>& groups) {
+std::vector<std::string> chosen_groups(const std::vector<std::string>& groups, const graft::PluginContext& context) {
   if (groups.empty()) {
-    throw graft::InputError(fmt::format("dataset.groups: name at least one of {}", fmt::join(kGroups, ", ")));
+    throw graft::InputError(
+        fmt::format("{}: name at least one of {}", context.param_path("groups"), fmt::join(kGroups, ", ")));
   }
   std::vector<std::string> chosen;
   for (const auto& group : kGroups) {  // the package's order, each once
@@ -182,7 +183,7 @@ class SpamAssassinDataset : public td::TextDataset {
 
   SpamAssassinDataset(const graft::Params& params, const graft::PluginContext& context) {
     const fs::path root = params.get_string("root");
-    const auto folder = groups_folder(root);
+    const auto folder = groups_folder(root, context);
     TextOptions options;
     options.strip_headers = params.get_bool("strip_headers");
     options.keep_subject = params.get_bool("keep_subject");
@@ -192,10 +193,10 @@ class SpamAssassinDataset : public td::TextDataset {
     td::TextData data;
     data.class_names = {"ham", "spam"};
     data.num_classes = 2;
-    const auto groups = chosen_groups(params.get_string_list("groups"));
+    const auto groups = chosen_groups(params.get_string_list("groups"), context);
     std::vector<std::string> counts;
     for (const auto& group : groups) {
-      auto train = read_group(folder / group, group, options);
+      auto train = read_group(folder / group, group, options, context);
       counts.push_back(fmt::format("{} {}", group, train.size()));
       const auto index = static_cast<std::uint64_t>(std::find(kGroups.begin(), kGroups.end(), group) - kGroups.begin());
       auto test = td::hold_out_test(train, data.num_classes, test_fraction, td::kTestSplitSeed + index);
@@ -208,8 +209,8 @@ class SpamAssassinDataset : public td::TextDataset {
                          [&](const td::TextItem& item) { return item.label == label; });
     };
     if (!has(kHam) || !has(kSpam)) {
-      graft::log::warn("spamassassin: dataset.groups holds only {} groups; the other class has no examples",
-                       has(kHam) ? "ham" : "spam");
+      graft::log::warn("spamassassin: {} holds only {} groups; the other class has no examples",
+                       context.param_path("groups"), has(kHam) ? "ham" : "spam");
     }
     load(std::move(data), params, context.seed, "spamassassin", folder.string());
   }

@@ -25,18 +25,21 @@ struct Reader {
   std::size_t ignored_files = 0;
 
   // The texts of one split folder, class by class, files sorted by path.
-  td::TextSplit read_split(const fs::path& folder, const std::vector<std::string>& classes) {
+  td::TextSplit read_split(const fs::path& folder, const std::vector<std::string>& classes,
+                           const graft::PluginContext& context) {
+    const auto root_param = context.param_path("root");
     td::TextSplit split;
     for (std::size_t label = 0; label < classes.size(); ++label) {
       const auto class_folder = folder / classes[label];
       const auto files = td::files_under(class_folder, extensions, /*recursive=*/true, ignored_files);
       if (files.empty()) {
-        throw graft::InputError(fmt::format("dataset.root: {} holds no text files ({}); add some, remove the folder, "
-                                            "or change dataset.extensions",
-                                            class_folder.string(), fmt::join(extensions, ", ")));
+        throw graft::InputError(fmt::format("{}: {} holds no text files ({}); add some, remove the folder, or "
+                                            "change {}",
+                                            root_param, class_folder.string(), fmt::join(extensions, ", "),
+                                            context.param_path("extensions")));
       }
       for (const auto& file : files) {
-        auto text = td::read_file(file, "dataset.root");
+        auto text = td::read_file(file, root_param);
         td::strip_bom(text);
         td::check_utf8(text, file);
         split.add(std::move(text), "", static_cast<std::int64_t>(label));
@@ -54,7 +57,8 @@ std::vector<std::string> missing_from(const std::vector<std::string>& wanted, co
 
 // Every split must have the training folder's classes, no more and no fewer: labels are positions
 // in one sorted list, so a missing class would silently shift every label after it.
-void check_same_classes(const fs::path& train, const std::vector<std::string>& classes, const fs::path& other) {
+void check_same_classes(const fs::path& train, const std::vector<std::string>& classes, const fs::path& other,
+                        const graft::PluginContext& context) {
   const auto found = td::subfolders(other);
   const auto missing = missing_from(classes, found);
   const auto extra = missing_from(found, classes);
@@ -64,8 +68,8 @@ void check_same_classes(const fs::path& train, const std::vector<std::string>& c
   if (!extra.empty()) {
     difference += fmt::format("{}not in {}: {}", missing.empty() ? "" : "; ", train.string(), fmt::join(extra, ", "));
   }
-  throw graft::InputError(fmt::format("dataset.root: {} and {} must hold the same class folders ({})", train.string(),
-                                      other.string(), difference));
+  throw graft::InputError(fmt::format("{}: {} and {} must hold the same class folders ({})",
+                                      context.param_path("root"), train.string(), other.string(), difference));
 }
 
 class TextFolderDataset : public td::TextDataset {
@@ -86,34 +90,37 @@ class TextFolderDataset : public td::TextDataset {
   TextFolderDataset(const graft::Params& params, const graft::PluginContext& context) {
     const fs::path root = params.get_string("root");
     Reader reader;
-    reader.extensions = td::normalise_extensions(params.get_string_list("extensions"), "dataset.extensions",
-                                                 "[\"txt\", \"md\"]");
-    if (!fs::is_directory(root)) throw graft::InputError(fmt::format("dataset.root: {} is not a folder", root.string()));
+    reader.extensions = td::normalise_extensions(params.get_string_list("extensions"),
+                                                 context.param_path("extensions"), "[\"txt\", \"md\"]");
+    const auto root_param = context.param_path("root");
+    if (!fs::is_directory(root)) {
+      throw graft::InputError(fmt::format("{}: {} is not a folder", root_param, root.string()));
+    }
     const auto top = td::subfolders(root);
     const auto has = [&](const char* name) { return std::find(top.begin(), top.end(), name) != top.end(); };
     const bool split_layout = has("train");
     if (!split_layout && (has("val") || has("test"))) {
       // Read as the flat layout, "val" and "test" would become classes: surely not what was meant.
-      throw graft::InputError(fmt::format("dataset.root: {} has val/ or test/ but no train/ folder; the split layout "
-                                          "is root/train/<class>/<file> (with optional root/val/ and root/test/)",
-                                          root.string()));
+      throw graft::InputError(fmt::format("{}: {} has val/ or test/ but no train/ folder; the split layout is "
+                                          "root/train/<class>/<file> (with optional root/val/ and root/test/)",
+                                          root_param, root.string()));
     }
     const auto train_folder = split_layout ? root / "train" : root;
     td::TextData data;
     data.class_names = td::subfolders(train_folder);
     if (data.class_names.empty()) {
-      throw graft::InputError(fmt::format("dataset.root: {} has no class folders; expected {}/<class>/<file> or "
+      throw graft::InputError(fmt::format("{}: {} has no class folders; expected {}/<class>/<file> or "
                                           "{}/train/<class>/<file>",
-                                          train_folder.string(), root.string(), root.string()));
+                                          root_param, train_folder.string(), root.string(), root.string()));
     }
     data.num_classes = static_cast<std::int64_t>(data.class_names.size());
-    data.train = reader.read_split(train_folder, data.class_names);
+    data.train = reader.read_split(train_folder, data.class_names, context);
     if (split_layout) {
       warn_about_unused_folders(root, top);
       for (const char* name : {"val", "test"}) {
         if (!has(name)) continue;
-        check_same_classes(train_folder, data.class_names, root / name);
-        auto split = reader.read_split(root / name, data.class_names);
+        check_same_classes(train_folder, data.class_names, root / name, context);
+        auto split = reader.read_split(root / name, data.class_names, context);
         if (std::string(name) == "val") {
           data.validation = std::move(split);
         } else {

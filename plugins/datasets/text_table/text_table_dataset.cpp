@@ -21,21 +21,21 @@ using graft::text_table::CsvOptions;
 using graft::text_table::CsvRecord;
 
 // The delimiter of `file`: the `delimiter` param, or its extension's.
-char delimiter_of(const graft::Params& params, const fs::path& file) {
+char delimiter_of(const graft::Params& params, const fs::path& file, const graft::PluginContext& context) {
   const auto& given = params.get_string("delimiter");
   if (given.empty()) {
     const auto extension = td::lowercase(file.extension().string());
     if (extension == ".csv") return ',';
     if (extension == ".tsv" || extension == ".tab") return '\t';
-    throw graft::InputError(fmt::format("dataset.delimiter: cannot tell the delimiter of {} from its extension (.csv "
-                                        "is ',', .tsv and .tab are tab); set delimiter = \",\" or \"\\t\"",
-                                        file.string()));
+    throw graft::InputError(fmt::format("{}: cannot tell the delimiter of {} from its extension (.csv is ',', .tsv "
+                                        "and .tab are tab); set delimiter = \",\" or \"\\t\"",
+                                        context.param_path("delimiter"), file.string()));
   }
   if (given == "\\t" || given == "tab") return '\t';
   if (given.size() != 1 || given == "\"" || given == "\n" || given == "\r") {
-    throw graft::InputError(fmt::format("dataset.delimiter: \"{}\" is not one character other than a quote or a line "
-                                        "break; write e.g. \",\", \";\", \"|\" or \"\\t\" (tab)",
-                                        given));
+    throw graft::InputError(fmt::format("{}: \"{}\" is not one character other than a quote or a line break; write "
+                                        "e.g. \",\", \";\", \"|\" or \"\\t\" (tab)",
+                                        context.param_path("delimiter"), given));
   }
   return given[0];
 }
@@ -48,50 +48,53 @@ struct Columns {
 };
 
 std::size_t column_index(const CsvRecord& header, const std::string& name, const std::string& param,
-                         const fs::path& file) {
+                         const fs::path& file, const graft::PluginContext& context) {
   const auto& fields = header.fields;
   const auto found = std::find(fields.begin(), fields.end(), name);
   if (found == fields.end()) {
-    throw graft::InputError(fmt::format("{}:{}: no column '{}' (dataset.{}); the header's columns are: {}",
-                                        file.string(), header.line, name, param, fmt::join(fields, ", ")));
+    throw graft::InputError(fmt::format("{}:{}: no column '{}' ({}); the header's columns are: {}", file.string(),
+                                        header.line, name, context.param_path(param), fmt::join(fields, ", ")));
   }
   if (std::find(found + 1, fields.end(), name) != fields.end()) {
-    throw graft::InputError(fmt::format("{}:{}: two columns are named '{}' (dataset.{}); rename one",
-                                        file.string(), header.line, name, param));
+    throw graft::InputError(fmt::format("{}:{}: two columns are named '{}' ({}); rename one", file.string(),
+                                        header.line, name, context.param_path(param)));
   }
   return static_cast<std::size_t>(found - fields.begin());
 }
 
-Columns find_columns(const CsvRecord& header, const graft::Params& params, const fs::path& file) {
+Columns find_columns(const CsvRecord& header, const graft::Params& params, const fs::path& file,
+                     const graft::PluginContext& context) {
   Columns columns;
   columns.count = header.fields.size();
-  columns.text = column_index(header, params.get_string("text_column"), "text_column", file);
+  columns.text = column_index(header, params.get_string("text_column"), "text_column", file, context);
   if (const auto& pair = params.get_string("text_pair_column"); !pair.empty()) {
-    columns.text_pair = column_index(header, pair, "text_pair_column", file);
+    columns.text_pair = column_index(header, pair, "text_pair_column", file, context);
   }
-  columns.label = column_index(header, params.get_string("label_column"), "label_column", file);
+  columns.label = column_index(header, params.get_string("label_column"), "label_column", file, context);
   return columns;
 }
 
-// The examples of one table file; `param` names the setting that gave its path.
-td::RawSplit read_table(const fs::path& file, const std::string& param, const graft::Params& params) {
-  auto content = td::read_file(file, "dataset." + param);
+// The examples of one table file; `param` (a key of `context`'s table) names the setting that gave its path.
+td::RawSplit read_table(const fs::path& file, const std::string& param, const graft::Params& params,
+                        const graft::PluginContext& context) {
+  auto content = td::read_file(file, context.param_path(param));
   td::strip_bom(content);
   td::check_utf8(content, file);
   CsvOptions options;
-  options.delimiter = delimiter_of(params, file);
+  options.delimiter = delimiter_of(params, file, context);
   options.quotes = params.get_bool("quotes");
   auto records = graft::text_table::parse_delimited(content, options, file);
   content = std::string();  // the records hold the text now
   if (records.empty()) {
-    throw graft::InputError(fmt::format("dataset.{}: {} is empty; expected a header row naming the columns, then one "
-                                        "row per example",
-                                        param, file.string()));
+    throw graft::InputError(fmt::format("{}: {} is empty; expected a header row naming the columns, then one row per "
+                                        "example",
+                                        context.param_path(param), file.string()));
   }
   if (records.size() == 1) {
-    throw graft::InputError(fmt::format("dataset.{}: {} has a header row and no examples", param, file.string()));
+    throw graft::InputError(
+        fmt::format("{}: {} has a header row and no examples", context.param_path(param), file.string()));
   }
-  const auto columns = find_columns(records[0], params, file);
+  const auto columns = find_columns(records[0], params, file, context);
   td::RawSplit split;
   split.file = file;
   split.items.reserve(records.size() - 1);
@@ -143,15 +146,15 @@ class TextTableDataset : public td::TextDataset {
 
   TextTableDataset(const graft::Params& params, const graft::PluginContext& context) {
     if (params.get_string("label_column").empty()) {
-      throw graft::InputError("dataset.label_column: name the column holding the labels");
+      throw graft::InputError(context.param_path("label_column") + ": name the column holding the labels");
     }
     if (params.get_string("text_column").empty()) {
-      throw graft::InputError("dataset.text_column: name the column holding the texts");
+      throw graft::InputError(context.param_path("text_column") + ": name the column holding the texts");
     }
     const fs::path train_file = params.get_string("train");
     auto data = td::read_labelled_files(params, td::LabelSource{"column '" + params.get_string("label_column") + "'"},
-                                        [&params](const fs::path& file, const std::string& param) {
-                                          return read_table(file, param, params);
+                                        [&params, &context](const fs::path& file, const std::string& param) {
+                                          return read_table(file, param, params, context);
                                         });
     load(std::move(data), params, context.seed, "text_table", train_file.string());
   }

@@ -29,14 +29,6 @@ struct Phase {
   double end_factor;
 };
 
-double positive(const graft::Params& params, const char* key) {
-  const double value = params.get_float(key);
-  if (value <= 0) {
-    throw graft::InputError(fmt::format("{} must be greater than 0, got {}: the LR is divided by it", key, value));
-  }
-  return value;
-}
-
 class OneCycle : public graft::Scheduler {
  public:
   static graft::ParamSchema schema() {
@@ -48,9 +40,9 @@ class OneCycle : public graft::Scheduler {
         graft::float_param("pct_start", 0.3, "share of the cycle spent raising the LR").between(0, 1),
         graft::string_param("anneal_strategy", "cos", "shape of each phase").one_of({"cos", "linear"}),
         graft::float_param("div_factor", 25.0, "the first LR is max_lr / div_factor ([train] lr is max_lr)")
-            .at_least(0),
+            .above(0),
         graft::float_param("final_div_factor", 1e4, "the last LR is the first LR / final_div_factor")
-            .at_least(0),
+            .above(0),
         graft::bool_param("three_phase", false,
                           "rise, fall back to the first LR, then anneal to the last LR (the paper's schedule); "
                           "false: rise, then anneal (fastai's)"),
@@ -61,8 +53,8 @@ class OneCycle : public graft::Scheduler {
       : total_steps_(params.get_int("total_steps")),
         pct_start_(params.get_float("pct_start")),
         cosine_(params.get_string("anneal_strategy") == "cos"),
-        initial_(1.0 / positive(params, "div_factor")),
-        final_(initial_ / positive(params, "final_div_factor")),
+        initial_(1.0 / params.get_float("div_factor")),
+        final_(initial_ / params.get_float("final_div_factor")),
         three_phase_(params.get_bool("three_phase")) {}
 
   double factor(const graft::Progress& progress) const override {

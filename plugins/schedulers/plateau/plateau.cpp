@@ -14,16 +14,6 @@
 
 namespace {
 
-double checked_factor(const graft::Params& params) {
-  const double factor = params.get_float("factor");
-  if (factor >= 1.0) {
-    throw graft::InputError(fmt::format("factor must be below 1, got {}: it multiplies the LR at each plateau, "
-                                        "so 1 or more would never reduce it",
-                                        factor));
-  }
-  return factor;
-}
-
 class Plateau : public graft::Scheduler {
  public:
   static graft::ParamSchema schema() {
@@ -32,7 +22,9 @@ class Plateau : public graft::Scheduler {
                             "min: the metric should fall (a loss); max: it should rise (an accuracy). Match [train] "
                             "monitor, whose default val.accuracy needs max")
             .one_of({"min", "max"}),
-        graft::float_param("factor", 0.1, "LR x factor at each plateau (below 1)").between(0, 1),
+        graft::float_param("factor", 0.1, "LR x factor at each plateau: below 1, or the LR would never drop")
+            .between(0, 1)
+            .below(1),
         graft::int_param("patience", 10, "epochs without improvement tolerated before reducing").at_least(0),
         graft::float_param("threshold", 1e-4, "how much better than the best counts as an improvement").at_least(0),
         graft::string_param("threshold_mode", "rel", "rel: best x (1 -/+ threshold); abs: best -/+ threshold")
@@ -46,7 +38,7 @@ class Plateau : public graft::Scheduler {
 
   Plateau(const graft::Params& params, const graft::PluginContext&)
       : maximize_(params.get_string("mode") == "max"),
-        factor_(checked_factor(params)),
+        factor_(params.get_float("factor")),
         patience_(params.get_int("patience")),
         threshold_(params.get_float("threshold")),
         relative_(params.get_string("threshold_mode") == "rel"),

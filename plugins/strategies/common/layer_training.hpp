@@ -58,20 +58,6 @@ inline void train_top_groups(const std::vector<LayerGroup>& layers, std::size_t 
   }
 }
 
-// A decay factor param in (0, 1]. The schema's range is [0, 1] (a schema bound is inclusive);
-// 0 is refused here because it would give every group below the head a zero LR: freezing in
-// disguise, which the freezing strategies do explicitly.
-inline double decay_param(const Params& params, const std::string& key) {
-  const double decay = params.get_float(key);
-  if (!(decay > 0.0 && decay <= 1.0)) {
-    throw InputError(fmt::format("{} must be in (0, 1], got {}: it multiplies the LR once per group below the head "
-                                 "(1 = the same LR everywhere); to stop lower groups training, use the "
-                                 "freeze_backbone or gradual_unfreeze strategy",
-                                 key, decay));
-  }
-  return decay;
-}
-
 // "block1 0.25, block2 0.5, head 1": the LR scale of each optimizer group, for the log.
 inline std::string describe_scales(const std::vector<OptimizerGroup>& groups) {
   std::vector<std::string> parts;

@@ -16,21 +16,16 @@ class DiscriminativeLr : public graft::Strategy {
                            "per group: models expose a few coarse groups (stages, not single layers), so the input "
                            "group of a 4-6 group model still learns at 1/8-1/32 of the head; ULMFiT's 1/2.6 was "
                            "tuned per LSTM layer and 0.1 would all but freeze the lower groups")
-            .between(0, 1),
+            .between(0, 1)
+            .above(0),
         graft::float_param("head_lr_scale", 1.0,
                            "extra LR multiplier for the head alone, e.g. 10 for a new, randomly initialised head")
-            .at_least(0),
+            .above(0),
     };
   }
 
   DiscriminativeLr(const graft::Params& params, const graft::PluginContext&)
-      : decay_(decay_param(params, "decay")), head_lr_scale_(params.get_float("head_lr_scale")) {
-    if (!(head_lr_scale_ > 0)) {
-      throw graft::InputError(fmt::format("head_lr_scale must be greater than 0, got {}: a zero scale stops the head "
-                                          "learning; 1 gives it the schedule's LR",
-                                          head_lr_scale_));
-    }
-  }
+      : decay_(params.get_float("decay")), head_lr_scale_(params.get_float("head_lr_scale")) {}
 
   // What trains never changes, so it is set (and logged) once here; the engine's module().train()
   // at each epoch start is all the modes need.

@@ -16,6 +16,8 @@ using namespace graft::strategies;
 
 class Distillation : public graft::Strategy {
  public:
+  static constexpr graft::PluginNeeds needs = graft::PluginNeeds::Teacher;
+
   static graft::ParamSchema schema() {
     return {
         graft::float_param("alpha", 0.5, "weight of the teacher's soft targets; 1 - alpha goes to the labels")

@@ -25,19 +25,15 @@ class GradualUnfreeze : public graft::Strategy {
         graft::float_param("lr_decay", 1.0,
                            "LR scale of a group = lr_decay^(its distance from the head), in (0, 1]; 1 = every group at "
                            "the schedule's LR, 1/2.6 = ULMFiT's discriminative rates")
-            .between(0, 1),
+            .between(0, 1)
+            .above(0),
     };
   }
 
   GradualUnfreeze(const graft::Params& params, const graft::PluginContext&)
       : every_epochs_(params.get_int("every_epochs")),
         start_with_(params.get_int("start_with")),
-        lr_decay_(decay_param(params, "lr_decay")) {
-    if (every_epochs_ < 1) throw graft::InputError("every_epochs must be at least 1, got " + std::to_string(every_epochs_));
-    if (start_with_ < 1) {
-      throw graft::InputError("start_with must be at least 1 (the head), got " + std::to_string(start_with_));
-    }
-  }
+        lr_decay_(params.get_float("lr_decay")) {}
 
   // Every group may train eventually, so the optimizer holds them all; those still frozen get no
   // gradient and the optimizer leaves them untouched.

@@ -24,22 +24,17 @@ class MultiTask : public graft::Strategy {
                             "unscaled. Either way an epoch is one pass over the main task")
             .one_of({"round_robin", "weighted"}),
         graft::float_param("main_weight", 1.0, "the main task's weight ([dataset]); [tasks.NAME] weight sets the others'")
-            .at_least(0),
+            .above(0),
         graft::float_param("decay", 1.0, "LR scale of a layer group = decay^(its distance from the head), in (0, 1]")
-            .between(0, 1),
+            .between(0, 1)
+            .above(0),
     };
   }
 
   MultiTask(const graft::Params& params, const graft::PluginContext&)
       : weighted_(params.get_string("sampling") == "weighted"),
         main_weight_(params.get_float("main_weight")),
-        decay_(decay_param(params, "decay")) {
-    if (!(main_weight_ > 0)) {
-      throw graft::InputError(fmt::format("main_weight must be greater than 0, got {}: an epoch is one pass over the "
-                                          "main task, which must train",
-                                          main_weight_));
-    }
-  }
+        decay_(params.get_float("decay")) {}
 
   void set_tasks(const std::vector<graft::TaskInfo>& tasks) override {
     weights_ = {main_weight_};

@@ -43,10 +43,10 @@ class FilterError : public StoreError {
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 std::string to_text(const Value& value);  // "" for null; shortest round-trip text for numbers
 
-enum class RunStatus { Queued, Running, Completed, Failed, Interrupted };
+enum class RunStatus { Running, Completed, Failed, Interrupted };
 const char* status_name(RunStatus status);                     // "completed", ...
 std::optional<RunStatus> parse_status(const std::string& name);
-std::vector<RunStatus> all_statuses();                         // in lifecycle order, queued first
+std::vector<RunStatus> all_statuses();                         // in lifecycle order, running first
 
 // What a run did: trained a trial (`graft run`), or probed learning rates with an LR range test
 // (`graft lr-find`). The `kind` column of `runs` (schema 3); runs recorded before it are training
@@ -106,7 +106,7 @@ struct RunSummary {
   std::int64_t id = 0;
   std::string experiment;
   std::string trial;
-  RunStatus status = RunStatus::Queued;
+  RunStatus status = RunStatus::Running;
   std::int64_t seed = 0;
   double started_at = 0;            // unix seconds
   std::optional<double> ended_at;

@@ -1,0 +1,7 @@
+#include "graft/dataset.hpp"
+
+namespace graft {
+
+Dataset::~Dataset() = default;
+
+}  // namespace graft
