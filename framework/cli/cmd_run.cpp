@@ -65,6 +65,7 @@ int run(const RunArguments& arguments, const Context& context) {
   auto loaded = load_experiment(arguments.experiment);
   const auto& experiment = loaded.experiment;
   const bool worker = !arguments.worker_trials.empty();
+  storage::check_store_location(context.store_path());  // before any trial loads its data
   if (!worker) {
     log::info("{}: {} trial(s) from {}, results in {}", experiment.name, experiment.trials.size(), experiment.file,
               context.store_path());
@@ -72,7 +73,7 @@ int run(const RunArguments& arguments, const Context& context) {
   if (arguments.jobs > 1 && !worker) {
     ParallelRequest request{arguments.experiment, std::filesystem::absolute(context.store_path()), arguments.jobs,
                             arguments.rerun};
-    const ParallelOutcome outcome = run_parallel(experiment, request);
+    const ParallelOutcome outcome = run_parallel(experiment, loaded.registry, request);
     print_outcome(context.store_path(), outcome.skipped, outcome.run_ids);
     return outcome.exit_status;
   }
@@ -84,6 +85,7 @@ int run(const RunArguments& arguments, const Context& context) {
   if (worker) {
     options.trials = arguments.worker_trials;
     options.default_threads = arguments.worker_threads;
+    options.prepare_first = false;  // the parent prepared every trial before starting the workers
   }
   const auto report = engine::run_experiment(experiment, loaded.registry, options);
   if (!worker) print_outcome(options.store_path, report.skipped, report.run_ids);  // the parent prints for workers

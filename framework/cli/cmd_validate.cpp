@@ -1,5 +1,6 @@
 // graft validate FILE: check an experiment file against every schema and list its trials,
-// without training or touching the store.
+// without training or writing to the store. --prepare also prepares every trial the way
+// `graft run` does before the first trains (engine::prepare_trials): data, models, run:NAME.
 #include <iostream>
 #include <memory>
 
@@ -7,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
+#include "engine/experiment_runner.hpp"
 
 namespace graft::cli {
 namespace {
@@ -14,11 +16,17 @@ namespace {
 struct ValidateArguments {
   ExperimentArguments experiment;
   bool show_config = false;
+  bool prepare = false;
 };
 
-int validate(const ValidateArguments& arguments) {
+int validate(const ValidateArguments& arguments, const Context& context) {
   const auto loaded = load_experiment(arguments.experiment);
   const auto& experiment = loaded.experiment;
+  if (arguments.prepare) {
+    engine::RunOptions options;
+    options.store_path = context.store_path();  // where run:NAME references are looked up
+    engine::prepare_trials(experiment, loaded.registry, options, {});
+  }
   std::cout << fmt::format("{}: ok, experiment '{}' with {} trial(s)", experiment.file, experiment.name,
                            experiment.trials.size());
   if (!experiment.swept_keys.empty()) {
@@ -42,7 +50,10 @@ void add_validate_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("validate", "check an experiment file and list its trials without training");
   add_experiment_arguments(*command, arguments->experiment);
   command->add_flag("--show-config", arguments->show_config, "print each trial's resolved config (TOML)");
-  command->callback([arguments, &context] { context.exit_status = validate(*arguments); });
+  command->add_flag("--prepare", arguments->prepare,
+                    "also prepare every trial as graft run does before training (load its data, build its model, "
+                    "resolve run:NAME in the store): what only the plugins can check");
+  command->callback([arguments, &context] { context.exit_status = validate(*arguments, context); });
 }
 
 }  // namespace graft::cli

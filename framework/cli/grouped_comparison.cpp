@@ -48,13 +48,41 @@ MetricStats stats_of(const std::vector<double>& values) {
   return stats;
 }
 
-// Refuses a key that no run has: the near miss, else the keys there are.
-template <class Has>
-void require_known(const std::vector<RunDetails>& runs, const std::string& key, const char* what,
-                   const std::vector<std::string>& known, Has has) {
-  if (std::any_of(runs.begin(), runs.end(), [&](const RunDetails& run) { return has(run, key); })) return;
+bool ends_with(const std::string& text, const std::string& tail) {
+  return text.size() > tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// " (did you mean 'X'?)" for a near miss: a known key that starts with what was typed first
+// ("best.test.acc" -> "best.test.accuracy", not the closer spelling "best.test.loss"), else the
+// nearest by edit distance; "" when nothing is near.
+std::string nearest_key(const std::string& typed, const std::vector<std::string>& known) {
+  std::vector<std::string> extending;
+  for (const auto& key : known)
+    if (key.rfind(typed, 0) == 0) extending.push_back(key);
+  if (extending.empty()) return host::did_you_mean(typed, known);
+  return fmt::format(" (did you mean '{}'?)", *std::min_element(extending.begin(), extending.end(), [](auto& a, auto& b) {
+    return a.size() < b.size();
+  }));
+}
+
+// The key a user typed, as the runs record it: the key itself when a run has it; else the one
+// known key it is the dotted tail of ("train_per_class" -> "dataset.train_per_class",
+// "test.accuracy" -> "best.test.accuracy"), or whose plugin it names ("strategy" ->
+// "strategy.plugin"). Several such keys are ambiguous; none is an error naming the near miss,
+// else the keys there are.
+std::string resolve_known(const std::vector<RunDetails>& runs, const std::string& key, const char* what,
+                          const std::vector<std::string>& known) {
+  if (std::find(known.begin(), known.end(), key) != known.end()) return key;
+  std::vector<std::string> matches;
+  for (const auto& candidate : known)
+    if (ends_with(candidate, "." + key) || candidate == key + ".plugin") matches.push_back(candidate);
+  if (matches.size() == 1) return matches.front();
+  if (matches.size() > 1) {
+    throw InputError(fmt::format("{} '{}' is ambiguous: it could be {}; write the whole key", what, key,
+                                 host::join(matches)));
+  }
   throw InputError(fmt::format("no completed run of experiment '{}' has {} '{}'{}; {}s: {}", runs.front().summary.experiment,
-                               what, key, host::did_you_mean(key, known), what, host::join(known)));
+                               what, key, nearest_key(key, known), what, host::join(known)));
 }
 
 std::vector<std::string> param_keys(const std::vector<RunDetails>& runs) {
@@ -82,12 +110,17 @@ const std::vector<std::string>& default_comparison_metrics() {
   return metrics;
 }
 
+// The params every run has and not all runs share: a sweep's axes. A key only some runs have
+// (a param of one of the swept strategies) follows from an axis (strategy.plugin) and would only
+// split its groups by absent values.
 std::vector<std::string> differing_params(const std::vector<RunDetails>& runs) {
   std::vector<std::string> differing;
   for (const auto& key : param_keys(runs)) {
     if (is_seed(key)) continue;
     const auto first = param_of(runs.front(), key);
-    if (std::any_of(runs.begin(), runs.end(), [&](const RunDetails& run) { return param_of(run, key) != first; })) {
+    const bool everywhere =
+        std::all_of(runs.begin(), runs.end(), [&](const RunDetails& run) { return param_of(run, key).has_value(); });
+    if (everywhere && std::any_of(runs.begin(), runs.end(), [&](const RunDetails& run) { return param_of(run, key) != first; })) {
       differing.push_back(key);
     }
   }
@@ -135,12 +168,8 @@ GroupedComparison compare_groups(const std::vector<RunDetails>& runs, const std:
                                    experiment, host::join(default_comparison_metrics()), host::join(known_metrics)));
     }
   }
-  for (const auto& key : group_by) {
-    require_known(runs, key, "param", known_params, [](const RunDetails& run, const std::string& k) { return param_of(run, k).has_value(); });
-  }
-  for (const auto& key : metrics) {
-    require_known(runs, key, "metric", known_metrics, [](const RunDetails& run, const std::string& k) { return metric_of(run, k).has_value(); });
-  }
+  for (auto& key : group_by) key = resolve_known(runs, key, "param", known_params);
+  for (auto& key : metrics) key = resolve_known(runs, key, "metric", known_metrics);
 
   std::map<std::vector<Value>, std::vector<const RunDetails*>> members;
   for (const auto& run : runs) {

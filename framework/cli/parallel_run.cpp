@@ -68,7 +68,8 @@ int combined_status(const std::vector<WorkerExit>& workers) {
 
 }  // namespace
 
-ParallelOutcome run_parallel(const experiment::Experiment& experiment, const ParallelRequest& request) {
+ParallelOutcome run_parallel(const experiment::Experiment& experiment, const host::Registry& registry,
+                             const ParallelRequest& request) {
   ParallelOutcome outcome;
   if (!request.rerun) outcome.skipped = engine::completed_trials(experiment, request.store_path);
   std::vector<int> pending;
@@ -78,6 +79,12 @@ ParallelOutcome run_parallel(const experiment::Experiment& experiment, const Par
     if (!done) pending.push_back(trial.index);
   }
   if (pending.empty()) return outcome;
+  if (pending.size() > 1) {
+    engine::RunOptions checked;
+    checked.store_path = request.store_path;
+    checked.trials = pending;
+    engine::prepare_trials(experiment, registry, checked, outcome.skipped);
+  }
 
   const int workers = std::min<int>(request.jobs, static_cast<int>(pending.size()));
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -27,7 +27,9 @@ struct ParallelOutcome {
 // The experiment was resolved (and so validated) by the caller: workers only repeat that. The
 // trials still to do are dealt round-robin to min(jobs, trials) workers, each of which runs its
 // share one after the other with max(1, cores / jobs) LibTorch threads unless [train] threads is
-// set. Trials completed earlier are left out (and reported) unless `rerun`.
-ParallelOutcome run_parallel(const experiment::Experiment& experiment, const ParallelRequest& request);
+// set. Trials completed earlier are left out (and reported) unless `rerun`. Every trial to do is
+// prepared here first (engine::prepare_trials), so bad input stops the sweep before a worker starts.
+ParallelOutcome run_parallel(const experiment::Experiment& experiment, const host::Registry& registry,
+                             const ParallelRequest& request);
 
 }  // namespace graft::cli

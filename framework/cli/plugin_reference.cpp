@@ -54,7 +54,10 @@ std::string default_text(const ParamSpec& spec) {
   return text.empty() ? "\"\"" : text;  // an empty string default must still show
 }
 
-std::string range_text(const ParamSpec& spec) {
+namespace {
+
+// "[0, 1]", "> 0", "one of: a, b": what the schema allows, without the list rule.
+std::string bounds_text(const ParamSpec& spec) {
   if (!spec.choices.empty()) return "one of: " + host::join(spec.choices);
   if (spec.min && spec.max)
     return fmt::format("{}{}, {}{}", spec.min_exclusive ? "(" : "[", format_number(*spec.min),
@@ -62,6 +65,14 @@ std::string range_text(const ParamSpec& spec) {
   if (spec.min) return (spec.min_exclusive ? "> " : ">= ") + format_number(*spec.min);
   if (spec.max) return (spec.max_exclusive ? "< " : "<= ") + format_number(*spec.max);
   return "";
+}
+
+}  // namespace
+
+std::string range_text(const ParamSpec& spec) {
+  const std::string bounds = bounds_text(spec);
+  if (!spec.distinct) return bounds;
+  return bounds.empty() ? "each once" : bounds + ", each once";
 }
 
 std::string markdown_reference(const std::vector<const host::LoadedPlugin*>& plugins) {

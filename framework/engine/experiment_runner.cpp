@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 #include "engine/trial_preparation.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
+#include "graft/params.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::engine {
@@ -115,23 +117,87 @@ storage::Store open_for_writing(const std::filesystem::path& store_path) {
   return store;
 }
 
+std::string trial_label(const experiment::Experiment& experiment, const experiment::Trial& trial) {
+  return fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(), trial.name);
+}
+
+PreparedTrial prepared_for_store(const experiment::Experiment& experiment, const experiment::Trial& trial,
+                                 const host::Registry& registry, const RunOptions& options) {
+  return prepare_trial(trial, registry,
+                       PreparationOptions::beside_store(options.store_path,
+                                                        std::filesystem::path(experiment.file).parent_path(),
+                                                        options.default_threads));
+}
+
+// The resolved config without the seed: trials equal in it are prepared once by prepare_trials.
+std::string unseeded_config(const experiment::Trial& trial) {
+  std::string text;
+  for (const auto& [key, value] : trial.flat)
+    if (key != "experiment.seed") text += key + " = " + to_toml(value) + "\n";
+  return text;
+}
+
+// Plugins log what they load; while every trial is checked, only warnings and errors show.
+class QuietInfo {
+ public:
+  QuietInfo() : previous_(log::level()) {
+    if (previous_ < log::Level::Warning) log::set_level(log::Level::Warning);
+  }
+  ~QuietInfo() { log::set_level(previous_); }
+  QuietInfo(const QuietInfo&) = delete;
+  QuietInfo& operator=(const QuietInfo&) = delete;
+
+ private:
+  log::Level previous_;
+};
+
 }  // namespace
+
+void prepare_trials(const experiment::Experiment& experiment, const host::Registry& registry, const RunOptions& options,
+                    const std::vector<SkippedTrial>& skipped_trials) {
+  std::vector<const experiment::Trial*> pending;
+  std::set<std::string> configs;
+  for (const auto& trial : experiment.trials)
+    if (selected(options.trials, trial) && !skipped(skipped_trials, trial) && configs.insert(unseeded_config(trial)).second)
+      pending.push_back(&trial);
+  log::info("{}: checking {} trial config(s) before the first trains", experiment.name, pending.size());
+  const QuietInfo quiet;
+  for (const auto* trial : pending) {
+    try {
+      prepared_for_store(experiment, *trial, registry, options);
+    } catch (const InputError& error) {
+      throw InputError(fmt::format("{}: {}", trial_label(experiment, *trial), error.what()));
+    }
+  }
+}
+
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options) {
   install_interrupt_handler();
   RunReport report;
   if (!options.rerun) report.skipped = completed_trials(experiment, options.store_path, options.trials);
+  const auto to_run = std::count_if(experiment.trials.begin(), experiment.trials.end(), [&](const auto& trial) {
+    return selected(options.trials, trial) && !skipped(report.skipped, trial);
+  });
+  // One trial: its own preparation, before its run is written, is the check.
+  if (options.prepare_first && to_run > 1) prepare_trials(experiment, registry, options, report.skipped);
   std::optional<storage::Store> store;
   for (const auto& trial : experiment.trials) {
     if (interrupt_requested()) break;
     if (!selected(options.trials, trial) || skipped(report.skipped, trial)) continue;
-    const std::string label = fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(),
-                                          trial.name);
+    const std::string label = trial_label(experiment, trial);
     log::info("{}: preparing", label);
-    PreparedTrial prepared =
-        prepare_trial(trial, registry, PreparationOptions::beside_store(options.store_path,
-                                                                      std::filesystem::path(experiment.file).parent_path(),
-                                                                      options.default_threads));
+    std::optional<PreparedTrial> ready;
+    try {
+      ready.emplace(prepared_for_store(experiment, trial, registry, options));
+    } catch (const InputError& error) {
+      // Checked before the first trial trained: what changed since is this trial's failure alone.
+      if (report.run_ids.empty()) throw;
+      log::error("{}: could not start: {}", label, error.what());
+      ++report.failed;
+      continue;
+    }
+    PreparedTrial& prepared = *ready;
 
     if (!store) store = open_for_writing(options.store_path);
     const std::int64_t run_id = store->begin_run(describe_run(experiment, prepared));

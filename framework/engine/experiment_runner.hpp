@@ -23,6 +23,7 @@ struct RunOptions {
   bool rerun = false;                     // run trials even when a completed run did them
   std::optional<std::vector<int>> trials; // indices (Trial::index) to run; all when unset
   int default_threads = 0;                // LibTorch threads when [train] threads is 0; 0: every core
+  bool prepare_first = true;              // prepare_trials() before the first trains (a worker: its parent did)
 };
 
 // A trial not run because a completed run already did it.
@@ -45,8 +46,17 @@ struct RunReport {
   int interrupted = 0;
 };
 
-// Each trial is prepared (prepare_trial) before its run is written, so bad input (InputError)
-// found there leaves no row; the store itself is created only once the first trial is ready to train.
+// Prepares (prepare_trial) every trial of `options.trials` (all when unset) that is not in
+// `skipped`, and keeps none: bad input anywhere in a sweep (a path, a `run:NAME` that does not
+// resolve, classes the data lacks) is an InputError naming the trial before the first trains.
+// Trials that differ only in their seed are prepared once: no check depends on the seed.
+void prepare_trials(const experiment::Experiment& experiment, const host::Registry& registry, const RunOptions& options,
+                    const std::vector<SkippedTrial>& skipped);
+
+// Every trial is prepared first (prepare_trials, unless options.prepare_first is off), so bad
+// input leaves no row; the store itself is created only once the first trial is ready to train.
+// A trial that still cannot be prepared when its turn comes (its data changed meanwhile) counts
+// as failed, and the others go on.
 RunReport run_experiment(const experiment::Experiment& experiment, const host::Registry& registry,
                          const RunOptions& options);
 

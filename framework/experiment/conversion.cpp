@@ -175,10 +175,12 @@ void check(const ParamValue& value, const ParamSpec& spec, const Location& at) {
   fail(at, problem);
 }
 
-// Each element of a list alone, so the error points at the element that is out of range.
+// Each element of a list alone, so the error points at the element that is out of range; then
+// the list as a whole (an element listed twice), at the list.
 template <class T>
 void check_elements(const std::vector<T>& values, const RawValue& raw, const ParamSpec& spec) {
   for (std::size_t i = 0; i < values.size(); ++i) check(ParamValue{std::vector<T>{values[i]}}, spec, raw.items[i].at);
+  check(ParamValue{values}, spec, raw.at);
 }
 
 }  // namespace

@@ -32,6 +32,19 @@ bool links(const std::string& linked_key, const std::string& key) {
   }
 }
 
+// "strategy.plugin,model.pretrained" -> "strategy.plugin, model.pretrained": the one spelling of a
+// linked axis, so that a --set replaces the file's axis however either wrote the commas.
+std::string linked_spelling(const std::string& key) {
+  std::string out;
+  std::size_t begin = 0;
+  for (;;) {
+    const auto comma = key.find(',', begin);
+    out += (out.empty() ? "" : ", ") + trim(key.substr(begin, comma == std::string::npos ? std::string::npos : comma - begin));
+    if (comma == std::string::npos) return out;
+    begin = comma + 1;
+  }
+}
+
 RawValue text_value(const Override& override, const Location& at) {
   RawValue raw;
   raw.kind = RawValue::Kind::Text;
@@ -66,7 +79,14 @@ void apply_overrides(Document& doc, const std::vector<Override>& overrides) {
     auto [table, key] = split_dotted(override.key, at, "train.lr");
     if (table == kSweepTable) {
       split_dotted(key, at, "sweep.train.lr");  // the axis names a key of a table
-      doc.find_or_add(table, at).set(Entry{key, at, sweep_values(override, at)});
+      Table& sweep = doc.find_or_add(table, at);
+      for (const Entry& entry : sweep.entries) {
+        if (entry.key != key && linked_spelling(entry.key) == linked_spelling(key)) {
+          key = entry.key;  // the file's spelling of the same axis: replace it, not add a second one
+          break;
+        }
+      }
+      sweep.set(Entry{key, at, sweep_values(override, at)});
       continue;
     }
     doc.find_or_add(table, at).set(Entry{key, at, text_value(override, at)});

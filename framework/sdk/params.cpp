@@ -1,6 +1,7 @@
 #include "graft/params.hpp"
 
 #include <cmath>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -126,6 +127,12 @@ ParamSpec ParamSpec::below(double hi) const {
   return copy;
 }
 
+ParamSpec ParamSpec::without_repeats() const {
+  ParamSpec copy = *this;
+  copy.distinct = true;
+  return copy;
+}
+
 ParamSpec ParamSpec::one_of(std::vector<std::string> allowed) const {
   ParamSpec copy = *this;
   copy.choices = std::move(allowed);
@@ -152,6 +159,19 @@ std::string ParamSpec::check(const ParamValue& value) const {
     for (const auto& c : choices) allowed += (allowed.empty() ? "" : ", ") + quote(c);
     return fmt::format("'{}' must be one of {}, got {}", key, allowed, quote(x));
   };
+  // The first element listed again, with both positions (1-based). A map, not a pairwise scan: a
+  // generated list may hold many thousands of elements.
+  auto check_repeats = [&](const auto& list) -> std::string {
+    if (!distinct) return {};
+    std::map<typename std::decay_t<decltype(list)>::value_type, std::size_t> first_at;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const auto [seen, added] = first_at.emplace(list[i], i);
+      if (!added)
+        return fmt::format("'{}' lists {} twice (items {} and {}); name each once", key, to_display(list[i]),
+                           seen->second + 1, i + 1);
+    }
+    return {};
+  };
   return std::visit(
       [&](const auto& v) -> std::string {
         using T = std::decay_t<decltype(v)>;
@@ -162,11 +182,11 @@ std::string ParamSpec::check(const ParamValue& value) const {
         } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>> || std::is_same_v<T, std::vector<double>>) {
           for (auto x : v)
             if (auto problem = check_number(static_cast<double>(x)); !problem.empty()) return problem;
-          return {};
+          return check_repeats(v);
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           for (const auto& x : v)
             if (auto problem = check_choice(x); !problem.empty()) return problem;
-          return {};
+          return check_repeats(v);
         } else {
           return {};
         }

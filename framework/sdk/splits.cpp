@@ -47,7 +47,9 @@ void sort_by_item(SplitIndex& split) {
 
 ParamSchema subset_schema() {
   return {
-      int_list_param("classes", {}, "subset of source labels, relabelled 0..k-1 in this order; [] = all").at_least(0),
+      int_list_param("classes", {}, "subset of source labels, relabelled 0..k-1 in this order; [] = all")
+          .at_least(0)
+          .without_repeats(),
       int_param("train_per_class", 0, "training examples kept per class (after the validation split); 0 = all")
           .at_least(0),
       int_param("test_per_class", 0, "test examples kept per class; 0 = all").at_least(0),

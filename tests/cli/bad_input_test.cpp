@@ -60,3 +60,22 @@ TEST_CASE("a strategy that needs a teacher is refused without a [teacher] table,
   CHECK_THAT(refused(folder.path(), {"validate", file.string(), "--set", "strategy.plugin=distillation"}),
              Catch::Contains("needs a [teacher] table"));
 }
+
+TEST_CASE("a class listed twice is refused at validation, naming both positions") {
+  graft::testing::TempFolder folder("cli-repeated-class");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  CHECK(refused(folder.path(), {"run", file.string(), "--set", "dataset.classes=[0, 2, 0]"}) ==
+        "--set dataset.classes=[0, 2, 0]: error: 'classes' lists 0 twice (items 1 and 3); name each once\n");
+}
+
+TEST_CASE("a store whose folder does not exist is refused before any data loads") {
+  graft::testing::TempFolder folder("cli-store-folder");
+  const auto file = graft::testing::write_tiny_experiment(folder.path());
+  const auto store = folder / "no-such-folder" / "graft.db";
+  const auto finished = graft::testing::run_graft(folder.path(), {"run", file.string(), "--db", store.string()});
+  CHECK(finished.status == 2);
+  CHECK_THAT(finished.err, Catch::Contains("error: cannot create the results store " + store.string() +
+                                           ": its folder " + (folder / "no-such-folder").string() + " does not exist"));
+  CHECK_THAT(finished.err, !Catch::Contains("idx:"));  // the dataset never loaded
+  CHECK_FALSE(std::filesystem::exists(folder / "no-such-folder"));
+}

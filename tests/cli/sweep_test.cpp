@@ -135,3 +135,25 @@ TEST_CASE("Ctrl-C to graft run --jobs 2 reaches both workers: runs interrupted, 
     CHECK(kill(static_cast<pid_t>(run.pid), 0) != 0);  // the worker is gone, not orphaned
   }
 }
+
+TEST_CASE("a sweep whose third trial has bad input stops before the first trains, naming the trial") {
+  graft::testing::TempFolder folder("cli-sweep-bad-third");
+  // classes = [3] exists in no split of the 3-class data: only loading the data can tell.
+  const auto file =
+      graft::testing::write_tiny_experiment(folder.path(), "\n[sweep]\n\"dataset.classes\" = [[0, 1], [1, 2], [0, 3]]\n");
+  for (const std::string jobs : {"1", "2"}) {
+    const auto finished = run_graft(folder.path(), {"run", file.string(), "--no-progress", "--jobs", jobs});
+    INFO("--jobs " << jobs << ": " << finished.err);
+    CHECK(finished.status == 2);
+    CHECK_THAT(finished.err, Catch::Contains("checking 3 trial config(s) before the first trains") &&
+                                 Catch::Contains("error: tiny [3/3] classes=[0, 3]: "));
+    CHECK_THAT(finished.err, !Catch::Contains("run 1 started"));
+    CHECK_FALSE(std::filesystem::exists(folder / "graft.db"));
+  }
+  // validate checks the file alone; --prepare runs the same preparation as graft run.
+  CHECK(run_graft(folder.path(), {"validate", file.string()}).status == 0);
+  const auto prepared = run_graft(folder.path(), {"validate", file.string(), "--prepare"});
+  CHECK(prepared.status == 2);
+  CHECK_THAT(prepared.err, Catch::Contains("error: tiny [3/3] classes=[0, 3]: "));
+  CHECK(prepared.out.empty());
+}

@@ -154,6 +154,18 @@ TEST_CASE("linked axes move in step, and with the other axes as a grid", "[exper
   CHECK(experiment.trials[0].plugins.at("model").params.get_string("pretrained").empty());
 }
 
+TEST_CASE("an override replaces a linked axis however its commas are spaced", "[experiment][sweep]") {
+  const std::string text = with_resnet() + R"([sweep]
+"strategy.plugin, model.pretrained" = [["full", ""], ["full", "w.safetensors"]]
+)";
+  for (const std::string key : {"sweep.strategy.plugin,model.pretrained", "sweep.strategy.plugin ,  model.pretrained",
+                                "sweep.strategy.plugin, model.pretrained"}) {
+    INFO(key);
+    const Experiment experiment = resolve_text(text, {key + "=[[\"freeze_backbone\", \"w.safetensors\"]]"});
+    CHECK(names(experiment) == std::vector<std::string>{"strategy=freeze_backbone,pretrained=w.safetensors"});
+  }
+}
+
 TEST_CASE("linked axes: each value lists one value per key, and no key is swept twice", "[experiment][sweep]") {
   const std::string base = with_resnet();
   CHECK(error_of(base + "[sweep]\n\"strategy.plugin, model.pretrained\" = [[\"full\", \"\"], [\"full\"]]\n") ==

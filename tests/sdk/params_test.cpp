@@ -64,3 +64,18 @@ TEST_CASE("to_toml writes values that read back as the same TOML type") {
   CHECK(to_toml(ParamValue{true}) == "true");
   CHECK(to_display(ParamValue{std::string("full")}) == "full");
 }
+
+TEST_CASE("without_repeats() refuses a list that names an element twice, with both positions") {
+  const auto classes = int_list_param("classes", {}, "subset").at_least(0).without_repeats();
+  CHECK(classes.check(ParamValue{std::vector<std::int64_t>{5, 6, 7}}).empty());
+  CHECK(classes.check(ParamValue{std::vector<std::int64_t>{1, 2, 1}}) ==
+        "'classes' lists 1 twice (items 1 and 3); name each once");
+  CHECK(classes.check(ParamValue{std::vector<std::int64_t>{1, -1}}) == "'classes' must be >= 0, got -1");  // range first
+  std::vector<std::int64_t> many(200000, 1);
+  CHECK(classes.check(ParamValue{many}) == "'classes' lists 1 twice (items 1 and 2); name each once");
+
+  const auto groups = string_list_param("groups", {}, "which").without_repeats();
+  CHECK(groups.check(ParamValue{std::vector<std::string>{"a", "b", "b"}}) ==
+        "'groups' lists b twice (items 2 and 3); name each once");
+  CHECK(string_list_param("names", {}, "free").check(ParamValue{std::vector<std::string>{"x", "x"}}).empty());
+}

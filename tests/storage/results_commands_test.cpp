@@ -18,6 +18,7 @@ using graft::testing::graft_cli;
 using graft::testing::Printed;
 using graft::storage::test::TempDir;
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using nlohmann::json;
 
 namespace {
@@ -129,6 +130,51 @@ TEST_CASE("compare refuses unknown experiments, keys and metrics with suggestion
   // The run-id form still works.
   CHECK(graft_cli(fixture.path, {"compare", "1", "4", "--json"}).status == 0);
   CHECK(graft_cli(fixture.path, {"compare", "1", "--experiment", "sweep"}).status == 2);
+}
+
+TEST_CASE("compare takes a short name that names one key, and lists the keys one names several", "[cli][compare]") {
+  Fixture fixture;
+  const auto whole = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--metric",
+                                              "best.test.accuracy", "--csv"});
+  REQUIRE(whole.status == 0);
+  const auto tails = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "lr", "--metric",
+                                              "test.accuracy", "--csv"});
+  INFO(tails.err);
+  CHECK(tails.status == 0);
+  CHECK(tails.out == whole.out);
+  const auto table = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "model", "--csv"});
+  CHECK_THAT(table.out, StartsWith("model.plugin,metric,"));  // a table's name: its plugin
+  const auto ambiguous = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--metric", "accuracy"});
+  CHECK(ambiguous.status == 2);
+  CHECK_THAT(ambiguous.err, Contains("metric 'accuracy' is ambiguous: it could be best.test.accuracy, "
+                                     "best.val.accuracy, val.accuracy; write the whole key"));
+  // A near miss suggests the key it starts, before a closer spelling.
+  const auto prefix = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--metric", "best.test.acc"});
+  CHECK_THAT(prefix.err, Contains("metric 'best.test.acc' (did you mean 'best.test.accuracy'?)"));
+}
+
+TEST_CASE("compare groups by default by the params every run has and not all share: the sweep's axes",
+          "[cli][compare]") {
+  TempDir dir;
+  const auto path = dir.file("graft.db");
+  {
+    storage::Store store = storage::Store::open(path);
+    // Two strategies; only the second has a param of its own, as a swept plugin's params are.
+    for (const bool decayed : {false, true}) {
+      for (std::int64_t seed = 1; seed <= 2; ++seed) {
+        auto run = storage::test::sample_run("plugins", seed, 3e-4);
+        run.params.push_back({"strategy.plugin", std::string(decayed ? "discriminative_lr" : "full")});
+        if (decayed) run.params.push_back({"strategy.decay", 0.5});
+        const auto id = store.begin_run(run);
+        store.log_metrics(id, {{"best.test.accuracy", 30, std::nullopt, decayed ? 0.9 : 0.8, 0}});
+        store.finish_run(id, storage::RunStatus::Completed);
+      }
+    }
+  }
+  const auto table = graft_cli(path, {"compare", "--experiment", "plugins"});
+  INFO(table.err);
+  REQUIRE(table.status == 0);
+  CHECK_THAT(table.out, StartsWith("plugins: 4 completed run(s) in 2 group(s) by strategy.plugin\n"));
 }
 
 TEST_CASE("graft export writes one row per run with params and final metrics", "[cli][export]") {

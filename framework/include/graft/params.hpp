@@ -37,6 +37,7 @@ struct GRAFT_SDK_API ParamSpec {
   std::optional<double> max;
   bool min_exclusive = false;               // min itself is refused (above(x)); else allowed
   bool max_exclusive = false;               // max itself is refused (below(x))
+  bool distinct = false;                    // lists: no element twice (without_repeats())
   std::vector<std::string> choices;         // strings (and each element of string lists)
 
   bool required() const { return !default_value.has_value(); }
@@ -48,6 +49,8 @@ struct GRAFT_SDK_API ParamSpec {
   // the other end: .between(0, 1).above(0) is (0, 1].
   ParamSpec above(double lo) const;
   ParamSpec below(double hi) const;
+  // Lists whose elements name things (classes, groups): each may appear once.
+  ParamSpec without_repeats() const;
   ParamSpec one_of(std::vector<std::string> allowed) const;
   // Empty when `value` satisfies this spec, otherwise what is wrong ("must be >= 1, got 0").
   std::string check(const ParamValue& value) const;

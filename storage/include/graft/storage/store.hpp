@@ -60,6 +60,10 @@ std::vector<RunKind> all_kinds();
 // This machine's name as runs record it (`host`), and as liveness checks compare it.
 std::string this_host();
 
+// Throws StoreError when a store cannot be written at `path` (its folder is missing, or it or its
+// folder is read-only), so that a command finds out before it does any work.
+void check_store_location(const std::filesystem::path& path);
+
 struct ParamRow {
   std::string key;  // dotted: "train.lr", "model.plugin"
   Value value;
