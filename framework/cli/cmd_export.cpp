@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "graft/errors.hpp"
 #include "cli/output.hpp"
 #include "cli/store_output.hpp"
+#include "graft/errors.hpp"
 
 namespace graft::cli {
 namespace {

@@ -12,9 +12,11 @@
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
 #include "cli/output.hpp"
+#include "cli/training_commands.hpp"
 #include "engine/lr_schedule.hpp"
 #include "engine/trial_preparation.hpp"
 #include "graft/errors.hpp"
+#include "graft/storage/epoch_numbers.hpp"
 
 namespace graft::cli {
 namespace {
@@ -89,7 +91,7 @@ int lr_curve(const LrCurveArguments& arguments, const Context& context) {
   for (std::int64_t step = 0; step < total; step += every) {
     const double lr = schedule.lr(step);
     const auto epoch = step / schedule.steps_per_epoch();
-    std::vector<std::string> row{std::to_string(step), std::to_string(epoch)};
+    std::vector<std::string> row{std::to_string(step), std::to_string(storage::epoch_for_people(epoch))};
     nlohmann::json group_lrs = nlohmann::json::object();
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const double group_lr = trains[static_cast<std::size_t>(epoch)][g] ? lr * groups[g].lr_scale : 0.0;
@@ -116,8 +118,7 @@ int lr_curve(const LrCurveArguments& arguments, const Context& context) {
 
 void add_lr_curve_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<LrCurveArguments>();
-  auto* command = app.add_subcommand(
-      "lr-curve", "print the learning rate of every optimizer group at each step of a trial, without training");
+  auto* command = app.add_subcommand("lr-curve", summary_of("lr-curve"));
   add_experiment_arguments(*command, arguments->experiment);
   command->add_option("--trial", arguments->trial, "trial number, as `graft validate` lists them (default 1)");
   command->add_option("--steps-per-epoch", arguments->steps_per_epoch,

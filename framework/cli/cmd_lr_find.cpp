@@ -18,11 +18,12 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
+#include "cli/lr_find_chart.hpp"
+#include "cli/output.hpp"
+#include "cli/training_commands.hpp"
+#include "engine/lr_finder.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
-#include "cli/lr_find_chart.hpp"
-#include "engine/lr_finder.hpp"
-#include "cli/output.hpp"
 
 namespace graft::cli {
 namespace {
@@ -159,9 +160,7 @@ int lr_find(const LrFindArguments& arguments, const Context& context) {
 
 void add_lr_find_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<LrFindArguments>();
-  auto* command = app.add_subcommand(
-      "lr-find", "LR range test (fastai's lr_find): train a few steps with an exponentially growing learning rate "
-                 "and suggest one");
+  auto* command = app.add_subcommand("lr-find", summary_of("lr-find"));
   add_experiment_arguments(*command, arguments->experiment);
   command->add_option("--trial", arguments->trial, "trial number, as `graft validate` lists them (default 1)");
   command->add_option("--start-lr", arguments->settings.start_lr, "learning rate of the first step (default 1e-7)");

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/training_commands.hpp"
 #include "graft/errors.hpp"
 #include "host/registry.hpp"
 #include "scaffold/scaffold.hpp"
@@ -83,7 +84,7 @@ void run_new_plugin(const NewPluginOptions& options, Context& context) {
 
 void add_new_command(CLI::App& app, Context& context) {
   auto options = std::make_shared<NewPluginOptions>();
-  CLI::App* create = app.add_subcommand("new", "Create a project from a template");
+  CLI::App* create = app.add_subcommand("new", summary_of("new"));
   create->require_subcommand(1);
   CLI::App* plugin = create->add_subcommand(
       "plugin", "Write a plugin project (source, CMakeLists.txt, unit test, sample data, experiment) that builds "

@@ -15,10 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "graft/errors.hpp"
-#include "graft/log.hpp"
 #include "cli/output.hpp"
 #include "cli/plugin_reference.hpp"
+#include "graft/errors.hpp"
+#include "graft/log.hpp"
 #include "host/registry.hpp"
 #include "host/suggest.hpp"
 

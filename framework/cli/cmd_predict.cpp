@@ -13,10 +13,11 @@
 #include <torch/torch.h>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
+#include "cli/training_commands.hpp"
 #include "graft/errors.hpp"
 #include "graft/image_io.hpp"
 #include "graft/text_model.hpp"
-#include "cli/output.hpp"
 #include "predict/predictor.hpp"
 
 namespace graft::cli {
@@ -242,11 +243,10 @@ int run_predict(const PredictArguments& arguments, const Context& context) {
 
 void add_predict_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<PredictArguments>();
-  auto* command = app.add_subcommand(
-      "predict", "classify images or texts with a run's checkpoint or a model and its weights");
+  auto* command = app.add_subcommand("predict", summary_of("predict"));
   command->add_option("--run", arguments->run, "run id whose checkpoint to use (see `graft runs`)");
-  command->add_option("--checkpoint", arguments->checkpoint, "with --run: best (default) or last")
-      ->check(CLI::IsMember({"best", "last"}));
+  command->add_option("--checkpoint", arguments->checkpoint,
+                      "with --run: best (default), last, or epoch-N of a run that kept every epoch's");
   command->add_option("--model", arguments->model,
                       "model plugin, when predicting without a run (optional for a Hugging Face folder as --weights: "
                       "its config.json's model_type)");

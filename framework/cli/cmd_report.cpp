@@ -8,11 +8,11 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/store_output.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "report/report_data.hpp"
 #include "report/report_page.hpp"
-#include "cli/store_output.hpp"
 
 namespace graft::cli {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
+#include "cli/training_commands.hpp"
 #include "engine/experiment_runner.hpp"
 
 namespace graft::cli {
@@ -31,7 +32,7 @@ int resume(const ResumeArguments& arguments, const Context& context) {
 
 void add_resume_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<ResumeArguments>();
-  auto* command = app.add_subcommand("resume", "continue an interrupted or failed run from its last completed epoch");
+  auto* command = app.add_subcommand("resume", summary_of("resume"));
   command->add_option("RUN", arguments->run, "run id (see `graft runs --filter \"status = 'interrupted'\"`)")->required();
   command->add_flag("--no-progress", arguments->no_progress, "plain lines instead of a progress bar");
   command->add_option("--plugin-path", arguments->plugin_paths, "extra folder of plugin libraries (repeatable)");

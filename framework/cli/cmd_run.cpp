@@ -8,11 +8,13 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
-#include "engine/experiment_runner.hpp"
-#include "graft/log.hpp"
-#include "graft/storage/store.hpp"
 #include "cli/output.hpp"
 #include "cli/parallel_run.hpp"
+#include "cli/training_commands.hpp"
+#include "engine/experiment_runner.hpp"
+#include "graft/log.hpp"
+#include "graft/storage/epoch_numbers.hpp"
+#include "graft/storage/store.hpp"
 
 namespace graft::cli {
 namespace {
@@ -32,7 +34,7 @@ std::vector<std::string> outcome_row(const storage::Store& store, std::int64_t i
   if (!run) return {};
   auto metric = [&](const std::string& key) -> std::string {
     for (const auto& m : run->final_metrics)
-      if (m.key == key) return key == "best.epoch" ? fmt::format("{}", m.value + 1) : format_number(m.value);
+      if (m.key == key) return format_number(storage::metric_for_people(key, m.value));
     return "";
   };
   return {std::to_string(id), run->summary.trial,
@@ -96,7 +98,7 @@ int run(const RunArguments& arguments, const Context& context) {
 
 void add_run_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<RunArguments>();
-  auto* command = app.add_subcommand("run", "train every trial of an experiment file and record it in the store");
+  auto* command = app.add_subcommand("run", summary_of("run"));
   add_experiment_arguments(*command, arguments->experiment);
   command->add_flag("--no-progress", arguments->no_progress, "no progress bar or periodic progress lines");
   command->add_option("-j,--jobs", arguments->jobs,

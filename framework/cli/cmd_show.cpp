@@ -13,6 +13,7 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "cli/store_output.hpp"
+#include "graft/storage/epoch_numbers.hpp"
 
 namespace graft::cli {
 namespace {
@@ -74,8 +75,9 @@ Table params_table(const RunDetails& run) {
 Table final_metrics_table(const RunDetails& run) {
   Table table{{"key", "value", "step", "epoch"}, {}};
   for (const auto& metric : run.final_metrics) {
-    table.rows.push_back({metric.key, format_number(metric.value), std::to_string(metric.step),
-                          metric.epoch ? std::to_string(*metric.epoch) : ""});
+    table.rows.push_back({metric.key, format_number(storage::metric_for_people(metric.key, metric.value)),
+                          std::to_string(metric.step),
+                          metric.epoch ? std::to_string(storage::epoch_for_people(*metric.epoch)) : ""});
   }
   return table;
 }
@@ -90,7 +92,7 @@ Table epochs_table(const RunDetails& run) {
   table.columns.insert(table.columns.end(), keys.begin(), keys.end());
   for (const auto& epoch : run.epochs) {
     std::vector<std::string> row(table.columns.size());
-    row[0] = std::to_string(epoch.epoch);
+    row[0] = std::to_string(storage::epoch_for_people(epoch.epoch));
     for (const auto& [key, value] : epoch.metrics) {
       row[static_cast<std::size_t>(std::distance(keys.begin(), keys.find(key))) + 1] = format_number(value);
     }

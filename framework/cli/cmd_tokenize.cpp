@@ -10,10 +10,11 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
+#include "cli/output.hpp"
+#include "cli/training_commands.hpp"
 #include "graft/errors.hpp"
 #include "graft/model.hpp"
 #include "graft/text_model.hpp"
-#include "cli/output.hpp"
 #include "predict/predictor.hpp"
 
 namespace graft::cli {
@@ -133,7 +134,7 @@ int run_tokenize(const TokenizeArguments& arguments) {
 
 void add_tokenize_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<TokenizeArguments>();
-  auto* command = app.add_subcommand("tokenize", "show how a text model's tokenizer encodes texts");
+  auto* command = app.add_subcommand("tokenize", summary_of("tokenize"));
   command->add_option("--model", arguments->model,
                       "text model plugin, such as bert (optional when --weights is a Hugging Face folder: its "
                       "config.json's model_type)");

@@ -8,6 +8,7 @@
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
+#include "cli/training_commands.hpp"
 #include "engine/experiment_runner.hpp"
 
 namespace graft::cli {
@@ -47,7 +48,7 @@ int validate(const ValidateArguments& arguments, const Context& context) {
 
 void add_validate_command(CLI::App& app, Context& context) {
   auto arguments = std::make_shared<ValidateArguments>();
-  auto* command = app.add_subcommand("validate", "check an experiment file and list its trials without training");
+  auto* command = app.add_subcommand("validate", summary_of("validate"));
   add_experiment_arguments(*command, arguments->experiment);
   command->add_flag("--show-config", arguments->show_config, "print each trial's resolved config (TOML)");
   command->add_flag("--prepare", arguments->prepare,

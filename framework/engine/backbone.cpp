@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "graft/hash.hpp"
+#include "graft/state_dict.hpp"
 
 namespace graft::engine {
 namespace {
@@ -57,6 +58,23 @@ std::string backbone_digest(Model& model) {
     }
   }
   return hash.hex();
+}
+
+std::set<std::string> backbone_state_keys(Model& model) {
+  // The state dict names tensors by the whole model's paths; the groups hold the modules. A
+  // tensor's storage tells which entries the groups' modules own.
+  std::set<const void*> owned;
+  for (const auto& group : backbone_groups(model)) {
+    for (const auto& module : group.modules) {
+      for (const auto& item : module->named_parameters(/*recurse=*/true)) owned.insert(item.value().data_ptr());
+      for (const auto& item : module->named_buffers(/*recurse=*/true)) owned.insert(item.value().data_ptr());
+    }
+  }
+  std::set<std::string> keys;
+  for (const auto& [name, tensor] : state_dict(model.module())) {
+    if (tensor.numel() > 0 && owned.count(tensor.data_ptr())) keys.insert(name);
+  }
+  return keys;
 }
 
 }  // namespace graft::engine

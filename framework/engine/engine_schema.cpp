@@ -59,6 +59,15 @@ ParamSchema train_table_schema() {
                  "while the strategy keeps the whole backbone frozen and the model's preprocessing is "
                  "deterministic, compute backbone features once per split and train the head on them"),
       int_param("log_every_steps", 50, "record train.loss and lr every N optimizer steps").between(1, 1000000),
+      string_param("checkpoints", "best+last",
+                   "model checkpoints a run keeps: best (the monitored metric's epoch), best+last, or all (also "
+                   "epoch-N.safetensors for every epoch N, counted from 1); a frozen backbone is written once, "
+                   "beside them")
+          .one_of({"best", "best+last", "all"}),
+      bool_param("keep_state", false,
+                 "keep state.pt (model, optimizer and random state: what `graft resume` needs) once the run has "
+                 "completed; it is written after every epoch and always kept by a run that failed or was "
+                 "interrupted"),
       string_param("on_nonfinite_loss", "stop",
                    "a NaN or infinite training loss: stop fails the run (\"diverged at step N\"), skip drops the "
                    "batch and counts it in train.skipped_batches")

@@ -45,6 +45,7 @@ std::map<std::string, double> EpochTraining::train(std::int64_t epoch, const std
   const ForwardPath path = forward_path(model, features_.cacheable(Mode::Train));
   // Only a frozen backbone keeps its weights through the epoch's optimizer steps.
   if (path == ForwardPath::Full) features_.weights_changed();
+  trained_backbone_ = path == ForwardPath::Full;
 
   const std::uint64_t seed = epoch_seed(trial_.resolved.seed, epoch);
   auto task_order = trial_.plugins.strategy->task_order(static_cast<int>(epoch));

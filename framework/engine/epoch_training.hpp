@@ -41,6 +41,8 @@ class EpochTraining {
   // Training batches per epoch, every task's together.
   std::size_t batches_per_epoch() const { return batches_per_epoch_; }
   std::int64_t step() const { return step_; }
+  // Whether the last epoch trained with the backbone (not frozen): its weights may have changed.
+  bool trained_backbone() const { return trained_backbone_; }
 
   void save(TrainingState& state) const;
   void restore(const TrainingState& state);
@@ -64,6 +66,7 @@ class EpochTraining {
   std::size_t batches_per_epoch_ = 0;
   std::int64_t step_ = 0;                   // optimizer steps of the run so far
   std::int64_t skipped_batches_ = 0;        // batches dropped for a NaN or infinite loss, whole run
+  bool trained_backbone_ = true;
 };
 
 }  // namespace graft::engine

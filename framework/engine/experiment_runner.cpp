@@ -20,6 +20,7 @@
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "graft/params.hpp"
+#include "graft/storage/epoch_numbers.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::engine {
@@ -28,7 +29,7 @@ namespace {
 std::string summary_line(const std::map<std::string, double>& summary) {
   std::string text;
   for (const char* key : {"best.epoch", "best.val.accuracy", "best.test.accuracy", "best.test.macro_f1"}) {
-    if (auto it = summary.find(key); it != summary.end()) text += fmt::format(" {} {:.4g}", key, it->second);
+    if (auto it = summary.find(key); it != summary.end()) text += fmt::format(" {} {:.4g}", key, storage::metric_for_people(key, it->second));
   }
   return text;
 }

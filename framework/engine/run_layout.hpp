@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace graft::engine {
 
@@ -20,6 +21,10 @@ struct RunLayout {
   std::filesystem::path model_checkpoint(const std::string& name) const;
   // The further tasks' heads saved beside it (task_heads.best.safetensors).
   std::filesystem::path task_heads_checkpoint(const std::string& name) const;
+  // The model checkpoints in the folder: "best", "last", then "epoch-N" by N.
+  std::vector<std::string> model_checkpoint_names() const;
+  // A frozen backbone, written once and named by the checkpoints (run_checkpoints.hpp).
+  std::filesystem::path shared_backbone() const { return folder / "backbone.safetensors"; }
   // "state.pt": what `graft resume` goes on from (training_state.hpp).
   std::filesystem::path training_state() const { return folder / "state.pt"; }
 };

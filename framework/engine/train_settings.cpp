@@ -25,6 +25,11 @@ TrainSettings TrainSettings::from(const Params& train) {
   settings.feature_cache = train.get_bool("feature_cache");
   settings.log_every_steps = train.get_int("log_every_steps");
   settings.skip_nonfinite_loss = train.get_string("on_nonfinite_loss") == "skip";
+  const std::string checkpoints = train.get_string("checkpoints");
+  settings.checkpoints = checkpoints == "best"  ? CheckpointPolicy::Best
+                         : checkpoints == "all" ? CheckpointPolicy::All
+                                                : CheckpointPolicy::BestAndLast;
+  settings.keep_state = train.get_bool("keep_state");
   return settings;
 }
 

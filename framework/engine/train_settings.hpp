@@ -12,6 +12,13 @@
 
 namespace graft::engine {
 
+// [train] checkpoints: which model checkpoints a run keeps.
+enum class CheckpointPolicy {
+  Best,         // "best": the monitored metric's epoch only
+  BestAndLast,  // "best+last"
+  All,          // "all": also every epoch's, epoch-N
+};
+
 struct TrainSettings {
   Params table;  // the resolved [train] table: ScaledOptimizer reads its optimizer keys from it
 
@@ -33,6 +40,8 @@ struct TrainSettings {
   bool feature_cache = true;
   std::int64_t log_every_steps = 50;
   bool skip_nonfinite_loss = false;  // on_nonfinite_loss = "skip"
+  CheckpointPolicy checkpoints = CheckpointPolicy::BestAndLast;
+  bool keep_state = false;  // keep state.pt once the run has completed
 
   static TrainSettings from(const Params& train);
 

@@ -1,5 +1,6 @@
 #include "engine/trainer.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -47,7 +48,7 @@ class TrialTrainer {
         features_(model_, *trial.plugins.dataset,
                   feature_cache_options(settings_, trial.device, options.cache_dir, trial.model_identity),
                   settings_.feature_cache, &recorder),
-        checkpoints_(options.layout, model_.module(), task_heads_ ? &task_heads_->module() : nullptr),
+        checkpoints_(options.layout, model_, task_heads_ ? &task_heads_->module() : nullptr, settings_.checkpoints),
         evaluator_(trial, task_heads_.get(), tasks_, features_, options.hooks) {}
 
   TrainOutcome run() {
@@ -86,7 +87,7 @@ class TrialTrainer {
       for (std::int64_t epoch = first_epoch; epoch < settings_.epochs && !stopped_early; ++epoch) {
         progress.begin_epoch(epoch);
         auto measured = epochs.train(epoch, best_.history(), progress);
-        end_epoch(epoch, epochs.step(), measured);
+        end_epoch(epoch, epochs.step(), measured, epochs.trained_backbone());
         if (auto reason = stop_after(epoch, epochs.step(), measured)) {
           stop_reason = std::move(*reason);  // the note of a completed run: why it ended early
           stopped_early = true;
@@ -109,13 +110,19 @@ class TrialTrainer {
     outcome.error = end.status == storage::RunStatus::Completed ? stop_reason : end.error;
     progress.message("");
     record_summary(outcome, epochs.step());
+    if (outcome.status == storage::RunStatus::Completed && !settings_.keep_state) {
+      // Only a failed or interrupted run can be resumed: a completed one's state is dead weight.
+      std::error_code ignored;
+      std::filesystem::remove(options_.layout.training_state(), ignored);
+    }
     return outcome;
   }
 
  private:
-  // The epoch's evaluation recorded, the best checkpoint when the monitored metric improved, and
-  // the last one.
-  void end_epoch(std::int64_t epoch, std::int64_t step, std::map<std::string, double>& measured) {
+  // The epoch's evaluation recorded, then its checkpoints: the best when the monitored metric
+  // improved, and what [train] checkpoints keeps besides.
+  void end_epoch(std::int64_t epoch, std::int64_t step, std::map<std::string, double>& measured,
+                 bool epoch_trained_backbone) {
     for (Split split : {Split::Validation, Split::Test}) {
       if (split == Split::Test && !settings_.test_every_epoch) continue;
       for (const auto& [key, value] : evaluator_.evaluate(split)) {
@@ -123,8 +130,7 @@ class TrialTrainer {
         recorder_.record(key, value, step, epoch);
       }
     }
-    if (best_.update(epoch, measured)) checkpoints_.save("best");
-    checkpoints_.save("last");
+    checkpoints_.save_epoch(epoch, best_.update(epoch, measured), epoch_trained_backbone);
   }
 
   // Early stopping, then the after_epoch hook: the reason to end the trial after `epoch`.

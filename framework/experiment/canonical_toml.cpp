@@ -32,10 +32,12 @@ std::map<std::string, Section> sections(const Trial& trial) {
 }
 
 // Keys that do not change what a trial computes: how many repeats there are (each trial has its
-// own seed) and the prose about it. Left out of the hash, so that raising repeats from 3 to 5 or
-// rewording the description finds the runs already done (graft run skips them).
+// own seed), the prose about it, and which files a run keeps on disk. Left out of the hash, so
+// that raising repeats from 3 to 5, rewording the description or keeping fewer checkpoints finds
+// the runs already done (graft run skips them).
 bool outside_hash(const std::string& table, const std::string& key) {
-  return table == "experiment" && (key == "repeats" || key == "description");
+  if (table == "experiment") return key == "repeats" || key == "description";
+  return table == "train" && (key == "checkpoints" || key == "keep_state");
 }
 
 }  // namespace

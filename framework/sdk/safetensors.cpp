@@ -35,11 +35,8 @@ std::string dtype_name(at::ScalarType type) {
   }
 }
 
-}  // namespace
-
-std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot read " + path.string());
+// The header, read from the start of `in`, validated against the file's size.
+SafetensorsHeader read_header(std::ifstream& in, const std::filesystem::path& path) {
   const auto file_size = static_cast<std::uint64_t>(std::filesystem::file_size(path));
   std::vector<std::uint8_t> length_bytes(8, 0);
   in.read(reinterpret_cast<char*>(length_bytes.data()), 8);
@@ -49,10 +46,27 @@ std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& 
   std::vector<std::uint8_t> head(8 + static_cast<std::size_t>(std::min<std::uint64_t>(header_length, file_size)));
   std::copy(length_bytes.begin(), length_bytes.end(), head.begin());
   in.read(reinterpret_cast<char*>(head.data() + 8), static_cast<std::streamsize>(head.size() - 8));
-  const auto header = parse_safetensors_header(head.data(), 8 + static_cast<std::size_t>(in.gcount()), file_size,
-                                               path.string());
+  return parse_safetensors_header(head.data(), 8 + static_cast<std::size_t>(in.gcount()), file_size, path.string());
+}
 
+// The tensors of one file, and its metadata.
+struct FileContents {
   std::map<std::string, at::Tensor> tensors;
+  std::map<std::string, std::string> metadata;
+};
+
+std::string metadata_value(const FileContents& contents, const char* key) {
+  const auto found = contents.metadata.find(key);
+  return found == contents.metadata.end() ? std::string() : found->second;
+}
+
+FileContents read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path.string());
+  const auto header = read_header(in, path);
+  FileContents contents;
+  contents.metadata = header.metadata;
+  auto& tensors = contents.tensors;
   for (const auto& entry : header.tensors) {
     at::Tensor tensor = at::empty(entry.shape, at::TensorOptions().dtype(scalar_type(entry.dtype)));
     in.seekg(static_cast<std::streamoff>(header.data_offset + entry.begin));
@@ -62,7 +76,50 @@ std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& 
     }
     tensors.emplace(entry.name, std::move(tensor));
   }
-  return tensors;
+  return contents;
+}
+
+// The base a checkpoint names, checked: a plain file name beside it, itself not in parts, with the
+// id the checkpoint was written against (a base rewritten since would give other weights).
+FileContents read_base(const std::filesystem::path& path, const FileContents& part) {
+  const std::string name = metadata_value(part, kSafetensorsBaseFile);
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
+    throw InputError(fmt::format("{}: metadata {} = '{}' is not a file name beside it", path.string(),
+                                 kSafetensorsBaseFile, name));
+  }
+  const auto base_path = path.parent_path() / name;
+  if (!std::filesystem::exists(base_path)) {
+    throw InputError(fmt::format("{} holds only the tensors that changed; the rest are in {}, which is missing (copy "
+                                 "the run's folder whole)",
+                                 path.string(), base_path.string()));
+  }
+  FileContents base = read_file(base_path);
+  if (!metadata_value(base, kSafetensorsBaseFile).empty()) {
+    throw InputError(fmt::format("{}: its base {} names a base itself; only one level is supported", path.string(),
+                                 base_path.string()));
+  }
+  const std::string expected = metadata_value(part, kSafetensorsBaseId);
+  if (metadata_value(base, kSafetensorsPartId) != expected) {
+    throw InputError(fmt::format("{} was written against another {} (id {}, the file has {})", path.string(),
+                                 base_path.string(), expected, metadata_value(base, kSafetensorsPartId)));
+  }
+  return base;
+}
+
+}  // namespace
+
+SafetensorsHeader read_safetensors_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path.string());
+  return read_header(in, path);
+}
+
+std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& path) {
+  FileContents contents = read_file(path);
+  if (metadata_value(contents, kSafetensorsBaseFile).empty()) return std::move(contents.tensors);
+  FileContents base = read_base(path, contents);
+  for (auto& [name, tensor] : contents.tensors) base.tensors[name] = std::move(tensor);
+  return std::move(base.tensors);
 }
 
 void save_safetensors(const std::filesystem::path& path, const std::map<std::string, at::Tensor>& tensors,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/idx_writer.hpp"
+#include "support/run_graft.hpp"
 
 namespace graft::testing {
 
@@ -42,6 +43,34 @@ inline std::filesystem::path write_tiny_experiment(const std::filesystem::path& 
 inline std::string coarse_task_table(const std::filesystem::path& folder, const std::string& settings = "") {
   return "\n[tasks.coarse]\nplugin = \"idx\"\npath = \"" + (folder / "data").string() +
          "\"\nvalidation_fraction = 0.25\nclass_groups = [0, 1, 1]\ngroup_names = [\"first\", \"rest\"]\n" + settings;
+}
+
+// A resnet small enough to train in seconds on the tiny 8x8 IDX task (upsampled to 16 px).
+inline constexpr const char* kTinyResnet = R"(
+[model]
+plugin = "resnet"
+depth = 18
+stem = "small"
+in_channels = 1
+image_size = 16
+resize_size = 16
+augment = false
+mean = [0.5]
+std = [0.25]
+)";
+
+// write_tiny_experiment's file with its [model] table replaced by `model` and `name` as the name.
+inline std::filesystem::path write_experiment(const std::filesystem::path& folder, const std::string& file_name,
+                                       const std::string& name, const std::string& model, const std::string& extra) {
+  const auto tiny = write_tiny_experiment(folder, extra);
+  std::string text = read_text(tiny);
+  const auto model_start = text.find("[model]");
+  const auto model_end = text.find("[dataset]");
+  text.replace(model_start, model_end - model_start, model.substr(1) + "\n");
+  text.replace(text.find("name = \"tiny\""), 13, "name = \"" + name + "\"");
+  const auto file = folder / file_name;
+  std::ofstream(file) << text;
+  return file;
 }
 
 }  // namespace graft::testing

@@ -20,39 +20,13 @@ using namespace graft;
 using graft::testing::metric_values;
 using graft::testing::run_graft;
 using graft::testing::used_plugin;
+using graft::testing::kTinyResnet;
+using graft::testing::write_experiment;
 
 namespace {
 
 bool has_artifact(const storage::RunDetails& run, const std::string& name) {
   return std::any_of(run.artifacts.begin(), run.artifacts.end(), [&](const auto& a) { return a.name == name; });
-}
-
-// A resnet small enough to train in seconds on the tiny 8x8 IDX task (upsampled to 16 px).
-constexpr const char* kTinyResnet = R"(
-[model]
-plugin = "resnet"
-depth = 18
-stem = "small"
-in_channels = 1
-image_size = 16
-resize_size = 16
-augment = false
-mean = [0.5]
-std = [0.25]
-)";
-
-// write_tiny_experiment's file with its [model] table replaced by `model` and `name` as the name.
-std::filesystem::path write_experiment(const std::filesystem::path& folder, const std::string& file_name,
-                                       const std::string& name, const std::string& model, const std::string& extra) {
-  const auto tiny = graft::testing::write_tiny_experiment(folder, extra);
-  std::string text = graft::testing::read_text(tiny);
-  const auto model_start = text.find("[model]");
-  const auto model_end = text.find("[dataset]");
-  text.replace(model_start, model_end - model_start, model.substr(1) + "\n");
-  text.replace(text.find("name = \"tiny\""), 13, "name = \"" + name + "\"");
-  const auto file = folder / file_name;
-  std::ofstream(file) << text;
-  return file;
 }
 
 }  // namespace

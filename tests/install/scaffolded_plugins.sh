@@ -27,7 +27,7 @@ user() { env -u LD_LIBRARY_PATH -u GRAFT_PLUGIN_PATH -u GRAFT_DB "$@"; }
 
 step "install $build to $prefix"
 quiet "cmake --install" "$cmake" --install "$build" --prefix "$prefix"
-for file in "$graft" "$prefix/lib/graft/plugins/graft_small_cnn.so" "$prefix/include/graft/plugin.hpp" \
+for file in "$graft" "$prefix/libexec/graft/graft-engine" "$prefix/lib/graft/plugins/graft_small_cnn.so" "$prefix/include/graft/plugin.hpp" \
             "$prefix"/lib*/cmake/graft/graftConfig.cmake "$prefix"/lib*/cmake/graft/GraftPlugin.cmake; do
   [ -e "$file" ] || fail "not installed: $file"
 done

@@ -106,3 +106,28 @@ TEST_CASE("truncated or malformed safetensors files are input errors that say wh
   const std::vector<std::uint8_t> huge = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
   CHECK_THROWS_WITH(parse_safetensors_header(huge.data(), huge.size(), 8, "f"), Catch::Contains("implausible"));
 }
+
+TEST_CASE("a checkpoint that names a base file loads as the base's tensors updated with its own") {
+  graft::testing::TempFolder folder("safetensors-parts");
+  const auto base = folder / "backbone.safetensors";
+  const auto part = folder / "best.safetensors";
+  save_safetensors(base, {{"conv.weight", torch::ones({2, 2})}, {"conv.bias", torch::zeros({2})}},
+                   {{kSafetensorsPartId, "id-1"}});
+  save_safetensors(part, {{"head.weight", torch::full({3, 2}, 2.0)}, {"conv.bias", torch::ones({2})}},
+                   {{kSafetensorsBaseFile, "backbone.safetensors"}, {kSafetensorsBaseId, "id-1"}});
+  const auto loaded = load_safetensors(part);
+  REQUIRE(loaded.size() == 3);
+  CHECK(torch::equal(loaded.at("conv.weight"), torch::ones({2, 2})));
+  CHECK(torch::equal(loaded.at("conv.bias"), torch::ones({2})));  // the checkpoint's own wins
+  CHECK(torch::equal(loaded.at("head.weight"), torch::full({3, 2}, 2.0)));
+  CHECK(read_safetensors_header(part).metadata.at(kSafetensorsBaseFile) == "backbone.safetensors");
+
+  // A base rewritten with other weights since, a missing base, a path instead of a file name.
+  save_safetensors(base, {{"conv.weight", torch::ones({2, 2})}}, {{kSafetensorsPartId, "id-2"}});
+  CHECK_THROWS_WITH(load_safetensors(part), Catch::Contains("was written against another") &&
+                                                Catch::Contains("id id-1, the file has id-2"));
+  std::filesystem::remove(base);
+  CHECK_THROWS_WITH(load_safetensors(part), Catch::Contains("which is missing"));
+  save_safetensors(part, {{"w", torch::ones({1})}}, {{kSafetensorsBaseFile, "../elsewhere.safetensors"}});
+  CHECK_THROWS_AS(load_safetensors(part), InputError);
+}

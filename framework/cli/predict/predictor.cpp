@@ -5,6 +5,7 @@
 
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 
@@ -92,12 +93,15 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
   const auto run = store.get_run(run_id);
   if (!run) throw InputError(fmt::format("no run {} in {}", run_id, store_path.string()));
   std::filesystem::path checkpoint;
+  std::vector<std::string> kept;  // the model checkpoints the run recorded
   for (const auto& artifact : run->artifacts) {
     if (artifact.name == which) checkpoint = artifact.path;
+    if (artifact.name != "backbone" && artifact.name.rfind("task_heads.", 0) != 0) kept.push_back(artifact.name);
   }
   if (checkpoint.empty()) {
-    throw InputError(fmt::format("run {} has no '{}' checkpoint (status {}); try --checkpoint last", run_id, which,
-                                 storage::status_name(run->summary.status)));
+    throw InputError(fmt::format("run {} has no '{}' checkpoint (status {}); it has: {}", run_id, which,
+                                 storage::status_name(run->summary.status),
+                                 kept.empty() ? std::string("none") : fmt::format("{}", fmt::join(kept, ", "))));
   }
   auto registry = registry_for_run(store_path, run_id, plugin_paths);
 

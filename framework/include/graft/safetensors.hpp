@@ -15,8 +15,20 @@
 
 namespace graft {
 
-// Every tensor of the file, by name, on the CPU.
+// A file in two parts: graft writes a run's frozen backbone once, as a base file beside its
+// checkpoints, and each checkpoint with the other tensors and these metadata: the base's file name
+// (in the same folder) and its id, which the base carries as kSafetensorsPartId. Other tools read
+// such a checkpoint as the base's tensors updated with the checkpoint's.
+inline constexpr const char* kSafetensorsBaseFile = "graft.base_file";
+inline constexpr const char* kSafetensorsBaseId = "graft.base_id";
+inline constexpr const char* kSafetensorsPartId = "graft.part_id";
+
+// Every tensor of the file, by name, on the CPU; with the base's tensors when the file names one
+// (an InputError when the base is missing or holds other weights than the file was written with).
 GRAFT_SDK_API std::map<std::string, at::Tensor> load_safetensors(const std::filesystem::path& path);
+
+// The header alone (names, shapes, metadata), without reading the tensors.
+GRAFT_SDK_API SafetensorsHeader read_safetensors_header(const std::filesystem::path& path);
 
 // Writes tensors (made contiguous, CPU) with optional metadata; atomically (temporary + rename).
 GRAFT_SDK_API void save_safetensors(const std::filesystem::path& path, const std::map<std::string, at::Tensor>& tensors,
