@@ -20,7 +20,8 @@ namespace {
 
 std::vector<std::string> artifact_names(const storage::Store& store, std::int64_t run_id) {
   std::vector<std::string> names;
-  for (const auto& artifact : store.get_run(run_id)->artifacts) names.push_back(artifact.name);
+  const auto run = store.get_run(run_id);
+  for (const auto& artifact : run->artifacts) names.push_back(artifact.name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -33,7 +34,7 @@ std::set<std::string> keys_of(const std::map<std::string, at::Tensor>& tensors) 
 
 }  // namespace
 
-TEST_CASE("checkpoints keeps best, best+last or every epoch's; state.pt goes when the run completes") {
+TEST_CASE("checkpoints keeps best or best+last or every epoch and state.pt goes when the run completes") {
   graft::testing::TempFolder folder("cli-disk-checkpoints");
   const auto file = graft::testing::write_tiny_experiment(
       folder.path(), "\n[sweep]\n\"train.checkpoints, train.keep_state\" = [[\"best\", false], "
@@ -67,7 +68,7 @@ TEST_CASE("checkpoints keeps best, best+last or every epoch's; state.pt goes whe
   CHECK(store.list_runs().size() == 3);
 }
 
-TEST_CASE("a frozen backbone is written once; checkpoints hold the head and name it") {
+TEST_CASE("a frozen backbone is written once and the checkpoints that hold the head name it") {
   graft::testing::TempFolder folder("cli-disk-backbone");
   const auto file = graft::testing::write_experiment(folder.path(), "frozen.toml", "tiny-frozen",
                                                      graft::testing::kTinyResnet,
@@ -79,7 +80,8 @@ TEST_CASE("a frozen backbone is written once; checkpoints hold the head and name
   const auto store = storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly);
   const auto frozen = folder / "graft-runs" / "1";
   const auto full = folder / "graft-runs" / "2";
-  CHECK(artifact_names(store, 1) == std::vector<std::string>{"backbone", "best", "last"});
+  CHECK(artifact_names(store, 1) == std::vector<std::string>{"backbone", "best", "features.test", "features.train",
+                                                             "features.val", "last"});
   CHECK(artifact_names(store, 2) == std::vector<std::string>{"best", "last"});  // a trained backbone: whole files
   CHECK_FALSE(std::filesystem::exists(full / "backbone.safetensors"));
 

@@ -96,7 +96,9 @@ Predictor predictor_from_run(const std::filesystem::path& store_path, std::int64
   std::vector<std::string> kept;  // the model checkpoints the run recorded
   for (const auto& artifact : run->artifacts) {
     if (artifact.name == which) checkpoint = artifact.path;
-    if (artifact.name != "backbone" && artifact.name.rfind("task_heads.", 0) != 0) kept.push_back(artifact.name);
+    const bool model_checkpoint = artifact.name != "backbone" && artifact.name.rfind("task_heads.", 0) != 0 &&
+                                  artifact.name.rfind("features.", 0) != 0;
+    if (model_checkpoint) kept.push_back(artifact.name);
   }
   if (checkpoint.empty()) {
     throw InputError(fmt::format("run {} has no '{}' checkpoint (status {}); it has: {}", run_id, which,
