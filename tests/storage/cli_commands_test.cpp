@@ -132,7 +132,7 @@ TEST_CASE("graft show prints one run", "[cli][show]") {
   CHECK(std::regex_search(out, std::regex(R"(\nparams\nkey +value\ndataset.classes +\[1, 2\]\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\ntrain.lr +0.0003\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\nfinal metrics\nkey +value +step +epoch\nbest.test.accuracy +0.88 +20\ntest.accuracy +0.875 +20\n)")));
-  CHECK(std::regex_search(out, std::regex(R"(\nepochs\nepoch +train.loss +val.accuracy\n +1 +1 +0.7003\n +2 +0.5 +0.9003\n)")));
+  CHECK(std::regex_search(out, std::regex(R"(\nepochs\nepoch +train.loss +val.accuracy\n +2 +1 +0.7003\n +3 +0.5 +0.9003\n)")));
   CHECK(std::regex_search(out, std::regex(R"(\nplugins\nkind +name +version +sha256 +path\nmodel +small_cnn +1.0.0 +aa11 +/plugins/)")));
   CHECK(std::regex_search(out, std::regex(R"(\nartifacts\nname +size +sha256 +path\nbest +2.0 KiB +0123456789ab +runs/best.pt\n)")));
 

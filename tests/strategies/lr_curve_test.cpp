@@ -84,7 +84,7 @@ TEST_CASE("lr-curve prints one column per optimizer group as a table and as CSV"
   INFO(csv.err);
   REQUIRE(csv.status == 0);
   CHECK(csv.out.rfind("step,epoch,block1,block2,embedding,head\n", 0) == 0);
-  CHECK_THAT(csv.out, Catch::Contains("\n8,2,0,0.00025,0.0005,0.001\n"));
+  CHECK_THAT(csv.out, Catch::Contains("\n8,3,0,0.00025,0.0005,0.001\n"));
 
   const auto table = run_graft(folder.path(), lr_curve_args(file, {"--every", "8"}));
   REQUIRE(table.status == 0);
