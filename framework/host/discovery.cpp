@@ -62,9 +62,17 @@ std::vector<fs::path> default_search_path() {
   const fs::path executable = boost::dll::program_location(error);
   if (!error) {
     // Build and install trees share this layout: <prefix>/bin/graft, <prefix>/lib/graft/plugins.
-    // It is skipped when absent (a test binary, an engine-less build): that is not the user's doing.
-    const fs::path builtin = (executable.parent_path() / ".." / "lib" / "graft" / "plugins").lexically_normal();
-    if (fs::is_directory(builtin, error)) folders.push_back(builtin);
+    // An installed graft-engine lives in <prefix>/libexec/graft/, one folder deeper. The first
+    // candidate that exists is the built-in folder; none existing (a test binary, an engine-less
+    // build) is not the user's doing, so it is skipped without a warning.
+    const fs::path here = executable.parent_path();
+    for (const fs::path& prefix : {here / "..", here / ".." / ".."}) {
+      const fs::path builtin = (prefix / "lib" / "graft" / "plugins").lexically_normal();
+      if (fs::is_directory(builtin, error)) {
+        folders.push_back(builtin);
+        break;
+      }
+    }
   }
   if (const char* variable = std::getenv("GRAFT_PLUGIN_PATH")) {
     // Kept even when missing: a folder the user names and we cannot find deserves a warning.
