@@ -143,10 +143,17 @@ std::vector<T> list_of(const RawValue& list, const ParamSpec& spec) {
   return out;
 }
 
+// `--set train.lr=1e-3,3e-3` is a list given to a scalar key: the user most likely meant a sweep.
+std::string sweep_hint(const Location& at, const ParamSpec& spec) {
+  const bool listed = at.origin.find(',') != std::string::npos || at.origin.find('[') != std::string::npos;
+  if (!at.from_override || is_list(spec.type) || !listed || at.origin.rfind(kSweepTable, 0) == 0) return {};
+  return fmt::format("; to try each value, sweep it: --set '{}.{}'", kSweepTable, at.origin);
+}
+
 ParamValue typed(const RawValue& raw, const ParamSpec& spec) {
   auto mismatch = [&] {
-    fail(raw.at, fmt::format("'{}' must be {}, got {}", spec.key, with_article(std::string(type_name(spec.type))),
-                             describe(raw)));
+    fail(raw.at, fmt::format("'{}' must be {}, got {}{}", spec.key, with_article(std::string(type_name(spec.type))),
+                             describe(raw), sweep_hint(raw.at, spec)));
   };
   if (!is_list(spec.type)) {
     auto value = scalar_as(raw, spec.type);

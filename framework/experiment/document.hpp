@@ -63,6 +63,9 @@ struct Document {
   std::string display_name;
   std::filesystem::path base_dir;  // relative paths in the file are relative to this folder
   std::vector<Table> tables;
+  // `--set epochs=2`: overrides whose key names no table. Kept, not refused at once, because only
+  // the validator knows every table's keys and so can say "did you mean train.epochs?".
+  std::vector<Entry> untabled_overrides;
 
   const Table* find(std::string_view name) const;
   Table* find(std::string_view name);

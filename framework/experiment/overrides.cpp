@@ -76,6 +76,10 @@ void apply_overrides(Document& doc, const std::vector<Override>& overrides) {
   for (const Override& override : overrides) {
     const Location at = Location::override_text(override.text.empty() ? override.key + "=" + override.value
                                                                        : override.text);
+    if (override.key.find('.') == std::string::npos) {
+      doc.untabled_overrides.push_back(Entry{override.key, at, text_value(override, at)});
+      continue;
+    }
     auto [table, key] = split_dotted(override.key, at, "train.lr");
     if (table == kSweepTable) {
       split_dotted(key, at, "sweep.train.lr");  // the axis names a key of a table

@@ -37,6 +37,26 @@ bool word_prefix(const std::string& a, const std::string& b) {
          longer[shorter.size()] == '_';
 }
 
+// `learning_rate` -> `lr`, `weight_decay` -> `wd`: a key written out whose name is its words'
+// initials (or the other way round). Compared after the last '.', so `train.learning_rate` finds
+// `train.lr` in a [sweep].
+bool initials_of(const std::string& spelled_out, const std::string& abbreviated) {
+  const std::size_t dot = spelled_out.rfind('.');
+  const std::string table = dot == std::string::npos ? "" : spelled_out.substr(0, dot + 1);
+  if (abbreviated.compare(0, table.size(), table) != 0) return false;
+  std::string initials;
+  bool word_start = true;
+  for (char c : spelled_out.substr(table.size())) {
+    if (c == '_') {
+      word_start = true;
+    } else if (word_start) {
+      initials += c;
+      word_start = false;
+    }
+  }
+  return initials.size() >= 2 && initials == abbreviated.substr(table.size());
+}
+
 }  // namespace
 
 std::optional<std::string> nearest(const std::string& word, const std::vector<std::string>& candidates) {
@@ -55,6 +75,8 @@ std::optional<std::string> nearest(const std::string& word, const std::vector<st
   if (best) return *best;
   for (const auto& candidate : candidates)
     if (word_prefix(needle, lower(candidate))) return candidate;
+  for (const auto& candidate : candidates)
+    if (initials_of(needle, lower(candidate)) || initials_of(lower(candidate), needle)) return candidate;
   return std::nullopt;
 }
 

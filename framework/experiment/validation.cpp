@@ -41,6 +41,7 @@ class Validator {
     std::sort(plan.tables.begin(), plan.tables.end(), [](const TablePlan& a, const TablePlan& b) { return a.name < b.name; });
     for (Axis& axis : plan.axes) label_axis(axis, table_plan(plan, axis.table));
     plan.repeats = repeats(plan);
+    check_untabled_overrides(plan);
     return plan;
   }
 
@@ -192,6 +193,30 @@ class Validator {
   }
 
   // ---- keys ---------------------------------------------------------------------------------
+
+  // `--set epochs=2`: "did you mean train.epochs?" when one table has that key (or one near it).
+  void check_untabled_overrides(const Plan& plan) const {
+    for (const Entry& entry : doc_.untabled_overrides) {
+      std::vector<std::string> exact;
+      std::vector<std::string> dotted;
+      for (const TablePlan& table : plan.tables)
+        for (const Candidate& candidate : table.candidates)
+          for (const std::string& key : candidate.keys()) {
+            add_unique(dotted, table.name + "." + key);
+            if (key == entry.key) add_unique(exact, table.name + "." + key);
+          }
+      std::string message = fmt::format("'{}' names no table: write TABLE.KEY", entry.key);
+      if (exact.size() == 1) fail(entry.key_at, fmt::format("{} (did you mean {}?)", message, exact.front()));
+      if (!exact.empty()) fail(entry.key_at, fmt::format("{}; tables with that key: {}", message, join(exact)));
+      std::vector<std::string> leaves;
+      for (const std::string& key : dotted) leaves.push_back(key.substr(key.rfind('.') + 1));
+      if (auto near = nearest(entry.key, leaves)) {
+        const auto at = std::find(leaves.begin(), leaves.end(), *near) - leaves.begin();
+        fail(entry.key_at, fmt::format("{} (did you mean {}?)", message, dotted[static_cast<std::size_t>(at)]));
+      }
+      fail(entry.key_at, fmt::format("{}, e.g. train.lr", message));
+    }
+  }
 
   // `unknown key 'lr_rate' in [train] (did you mean 'lr'?)`; `prefix` is "train." when the key
   // is written in [sweep] as "train.lr_rate".

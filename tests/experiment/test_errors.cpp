@@ -115,6 +115,8 @@ TEST_CASE("sweep errors point at the sweep key or the bad element", "[experiment
         "exp.toml:12:22: error: 'epochs' must be an int, got a string (\"two\")");
   CHECK(error_of(with("[sweep]\n\"train.lrr\" = [0.1]\n")) ==
         "exp.toml:12:1: error: unknown key 'train.lrr' in [sweep] (did you mean 'train.lr'?)");
+  CHECK(error_of(with("[sweep]\n\"train.learning_rate\" = [0.1]\n")) ==
+        "exp.toml:12:1: error: unknown key 'train.learning_rate' in [sweep] (did you mean 'train.lr'?)");
   CHECK(error_of(with("[sweep]\n\"trian.lr\" = [0.1]\n")) ==
         "exp.toml:12:1: error: unknown table [trian] (did you mean [train]?) in sweep key 'trian.lr'");
   CHECK(error_of(with("[sweep]\nlr = [0.1]\n")) ==

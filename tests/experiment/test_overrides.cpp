@@ -82,7 +82,6 @@ TEST_CASE("override errors name the override", "[experiment][overrides]") {
   CHECK(error_of(kBase, {"train.optimizer=adamm"}) ==
         "--set train.optimizer=adamm: error: 'optimizer' must be one of \"sgd\", \"adam\", \"adamw\", got \"adamm\" "
         "(did you mean 'adam'?)");
-  CHECK(error_of(kBase, {"epochs=3"}) == "--set epochs=3: error: 'epochs' must be TABLE.KEY, e.g. train.lr");
   CHECK(error_of(kBase, {"sweep.lr=[1]"}) == "--set sweep.lr=[1]: error: 'lr' must be TABLE.KEY, e.g. sweep.train.lr");
   CHECK(error_of(kBase, {"sweep.train.lr=[0.1,-1]"}) == "--set sweep.train.lr=[0.1,-1]: error: 'lr' must be >= 0, got -1");
 }
@@ -122,4 +121,17 @@ TEST_CASE("a fixed override pins a swept key", "[experiment][overrides][sweep]")
 TEST_CASE("a later override of one key wins", "[experiment][overrides]") {
   const Trial trial = only_trial(resolve_text(kBase, {"train.epochs=3", "train.epochs=4"}));
   CHECK(trial.tables.at("train").get_int("epochs") == 4);
+}
+
+TEST_CASE("an override without a table suggests the table that has the key", "[experiment][overrides]") {
+  CHECK(error_of(kBase, {"epochs=2"}) == "--set epochs=2: error: 'epochs' names no table: write TABLE.KEY (did you mean train.epochs?)");
+  CHECK(error_of(kBase, {"epoch=2"}) == "--set epoch=2: error: 'epoch' names no table: write TABLE.KEY (did you mean train.epochs?)");
+  CHECK(error_of(kBase, {"xyzzy=2"}) == "--set xyzzy=2: error: 'xyzzy' names no table: write TABLE.KEY, e.g. train.lr");
+}
+
+TEST_CASE("a list given to a scalar key suggests sweeping it", "[experiment][overrides]") {
+  CHECK(error_of(kBase, {"train.lr=1e-3,3e-3"}) ==
+        "--set train.lr=1e-3,3e-3: error: 'lr' must be a float, got a string (\"1e-3,3e-3\"); "
+        "to try each value, sweep it: --set 'sweep.train.lr=1e-3,3e-3'");
+  CHECK(error_of(kBase, {"train.lr=fast"}) == "--set train.lr=fast: error: 'lr' must be a float, got a string (\"fast\")");
 }

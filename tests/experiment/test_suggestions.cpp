@@ -24,3 +24,10 @@ TEST_CASE("nearest finds snake_case names that share their first words", "[exper
   CHECK(nearest("batch", {"batch_size"}) == "batch_size");
   CHECK(nearest("size", {"batch_size"}) == std::nullopt);
 }
+
+TEST_CASE("nearest finds a key written out whose name is its initials", "[experiment][suggestions]") {
+  CHECK(nearest("learning_rate", {"epochs", "lr"}) == "lr");
+  CHECK(nearest("train.learning_rate", {"train.epochs", "train.lr"}) == "train.lr");
+  CHECK(nearest("wd", {"weight_decay", "lr"}) == "weight_decay");
+  CHECK(nearest("model.learning_rate", {"train.lr"}) == std::nullopt);  // another table's key
+}
