@@ -197,14 +197,15 @@ std::string group_label(const GroupedComparison& comparison, const RunGroup& gro
   if (comparison.group_by.empty()) return "all runs";
   std::string label;
   for (std::size_t i = 0; i < comparison.group_by.size(); ++i) {
-    label += fmt::format("{}{}={}", i == 0 ? "" : ", ", comparison.group_by[i], table_cell(group.values[i]));
+    // A run without the param (trained from scratch has no model.pretrained) is "(none)", not "".
+    const std::string value = table_cell(group.values[i]);
+    label += fmt::format("{}{}={}", i == 0 ? "" : ", ", comparison.group_by[i], value.empty() ? "(none)" : value);
   }
   return label;
 }
 
 std::string mean_and_std(const MetricStats& stats) {
-  if (!stats.std) return format_number(stats.mean);
-  return fmt::format("{} ± {}", format_number(stats.mean), format_number(*stats.std));
+  return format_mean_spread(stats.mean, stats.std);
 }
 
 nlohmann::json comparison_json(const GroupedComparison& comparison) {

@@ -68,6 +68,15 @@ void print_csv(std::ostream& out, const Table& table) {
 
 std::string format_number(double value) { return fmt::format("{:.6g}", value); }
 
+std::string format_mean_spread(double mean, std::optional<double> spread) {
+  if (!spread) return format_number(mean);
+  if (*spread == 0 || !std::isfinite(*spread) || !std::isfinite(mean))
+    return format_number(mean) + " ± " + format_number(*spread);
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(*spread))));
+  const int decimals = std::max(0, 1 - magnitude);
+  return fmt::format("{:.{}f} ± {:.{}f}", mean, decimals, *spread, decimals);
+}
+
 std::string format_time(double unix_seconds) {
   const auto time = static_cast<std::time_t>(unix_seconds);
   std::tm local{};

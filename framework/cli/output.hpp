@@ -2,6 +2,7 @@
 // Output for people and scripts: aligned text tables, CSV (RFC 4180) and JSON.
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ void print_csv(std::ostream& out, const Table& table);
 
 // Number formatting shared by every command: up to 6 significant digits ("0.9134", "3e-04").
 std::string format_number(double value);
+// "0.836 ± 0.066": the spread to two significant digits and the mean to the same decimal place
+// (digits beyond the spread are noise); the mean alone with format_number when there is no spread.
+std::string format_mean_spread(double mean, std::optional<double> spread);
 
 // Local time to the minute, for people: "2026-11-26 10:31".
 std::string format_time(double unix_seconds);

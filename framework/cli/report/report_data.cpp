@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "cli/grouped_comparison.hpp"
 #include "cli/output.hpp"
 #include "cli/store_output.hpp"
+#include "graft/storage/epoch_numbers.hpp"
 
 namespace graft::cli::report {
 namespace {
@@ -20,7 +22,7 @@ json epoch_series(const RunDetails& run) {
   for (const auto& epoch : run.epochs) {
     for (const auto& [key, value] : epoch.metrics) {
       if (key == "lr") continue;  // drawn per step in its own chart
-      series[key].push_back(json::array({epoch.epoch + 1, json_number(value)}));
+      series[key].push_back(json::array({storage::epoch_for_people(epoch.epoch), json_number(value)}));
     }
   }
   return series;
@@ -32,16 +34,27 @@ json lr_series(const storage::Store& store, std::int64_t run_id) {
   return points;
 }
 
-// Losses first (they fall), then the rest (they rise), each group alphabetical.
+bool is_learning_curve(const std::string& key) { return key.rfind("train.", 0) == 0 || key.rfind("val.", 0) == 0; }
+
+// The charts' order: train and val curves first (what a reader looks at first), then the rest;
+// in each, losses (they fall) before the rest (they rise), alphabetical. A metric no run measured
+// in two epochs is not a curve but a lone dot (test.* measured once, on the best checkpoint): the
+// comparison table already shows it as best.test.*.
 std::vector<std::string> curve_keys(const std::vector<RunDetails>& runs) {
-  std::set<std::string> keys;
-  for (const auto& run : runs)
+  std::map<std::string, bool> keys;  // key -> some run has it in two epochs or more
+  for (const auto& run : runs) {
+    std::map<std::string, int> epochs_with;
     for (const auto& epoch : run.epochs)
       for (const auto& [key, value] : epoch.metrics)
-        if (key != "lr") keys.insert(key);
-  std::vector<std::string> ordered(keys.begin(), keys.end());
+        if (key != "lr") ++epochs_with[key];
+    for (const auto& [key, count] : epochs_with) keys[key] = keys[key] || count > 1;
+  }
+  std::vector<std::string> ordered;
+  for (const auto& [key, is_curve] : keys)
+    if (is_curve) ordered.push_back(key);
   std::stable_partition(ordered.begin(), ordered.end(),
                         [](const std::string& key) { return key.find("loss") != std::string::npos; });
+  std::stable_partition(ordered.begin(), ordered.end(), is_learning_curve);
   return ordered;
 }
 

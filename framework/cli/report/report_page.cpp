@@ -61,8 +61,8 @@ std::string comparison_table(const json& comparison) {
         continue;
       }
       const json& stats = group["metrics"][key];
-      std::string mean = format_number(stats["mean"].get<double>());
-      if (!stats["std"].is_null()) mean += " ± " + format_number(stats["std"].get<double>());
+      const std::string mean = format_mean_spread(
+          stats["mean"].get<double>(), stats["std"].is_null() ? std::nullopt : std::optional(stats["std"].get<double>()));
       html += "<td class=\"number\">" + escape(mean) + "</td>" + cell(stats["min"]) + cell(stats["max"]);
     }
     html += "</tr>\n";
@@ -95,6 +95,10 @@ std::string lr_find_table(const json& runs) {
   return html + "</table>\n";
 }
 
+// A wide table (many metrics, long group labels) scrolls inside its own box, so the page itself
+// never grows wider than the window.
+std::string table_box(const std::string& table) { return "<div class=\"table-box\">\n" + table + "</div>\n"; }
+
 // JSON inside <script> must not contain "</" (it would end the element early); "<\/" is the
 // same JSON string.
 std::string embedded_json(const json& data) {
@@ -124,11 +128,11 @@ std::string report_html(const json& data) {
                       escape(data["store"].get<std::string>()), escape(data["generated"].get<std::string>()));
   html += "<pre id=\"errors\" hidden></pre>\n";
   if (training) {
-    html += "<h2>Comparison</h2>\n" + comparison_table(data["comparison"]);
+    html += "<h2>Comparison</h2>\n" + table_box(comparison_table(data["comparison"]));
     html += "<h2>Learning curves</h2>\n<p class=\"meta\">One line per run, coloured by group; hover a line for its run.</p>\n";
     html += "<div id=\"curves\" class=\"charts\"></div>\n";
     html += "<h2>Learning-rate schedule</h2>\n<div id=\"lr\" class=\"charts\"></div>\n";
-    html += "<h2>Params that differ between runs</h2>\n" + differing_table(data["differing"]);
+    html += "<h2>Params that differ between runs</h2>\n" + table_box(differing_table(data["differing"]));
   } else {
     html += "<p class=\"empty\">No completed training run yet: nothing to compare.</p>\n";
   }
@@ -136,7 +140,7 @@ std::string report_html(const json& data) {
     html += "<h2>Learning-rate finder</h2>\n<p class=\"meta\">graft lr-find: the smoothed training loss while the "
             "learning rate grows exponentially, one chart per run, with fastai's suggestions marked (LRs for "
             "[train] lr; group scales apply on top).</p>\n";
-    html += lr_find_table(lr_find);
+    html += table_box(lr_find_table(lr_find));
     html += "<div id=\"lr-find\" class=\"charts\"></div>\n";
   }
   html += "<script type=\"application/json\" id=\"report-data\">" + embedded_json(data) + "</script>\n";
