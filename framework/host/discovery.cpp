@@ -61,18 +61,15 @@ std::vector<fs::path> default_search_path() {
   std::error_code error;
   const fs::path executable = boost::dll::program_location(error);
   if (!error) {
-    // Build and install trees share this layout: <prefix>/bin/graft, <prefix>/lib/graft/plugins.
-    // An installed graft-engine lives in <prefix>/libexec/graft/, one folder deeper. The first
-    // candidate that exists is the built-in folder; none existing (a test binary, an engine-less
-    // build) is not the user's doing, so it is skipped without a warning.
+    // Build and install trees share this layout: <prefix>/bin/graft, <prefix>/lib/graft/plugins;
+    // an installed graft-engine lives one folder deeper, in <prefix>/libexec/graft/. Only those
+    // two places count (a test binary elsewhere in the build tree must not pick the built-ins
+    // up), and a missing folder (an engine-less build) is not the user's doing: no warning.
     const fs::path here = executable.parent_path();
-    for (const fs::path& prefix : {here / "..", here / ".." / ".."}) {
-      const fs::path builtin = (prefix / "lib" / "graft" / "plugins").lexically_normal();
-      if (fs::is_directory(builtin, error)) {
-        folders.push_back(builtin);
-        break;
-      }
-    }
+    const bool in_libexec = here.filename() == "graft" && here.parent_path().filename() == "libexec";
+    const fs::path prefix = in_libexec ? here.parent_path().parent_path() : here.parent_path();
+    const fs::path builtin = (prefix / "lib" / "graft" / "plugins").lexically_normal();
+    if (fs::is_directory(builtin, error)) folders.push_back(builtin);
   }
   if (const char* variable = std::getenv("GRAFT_PLUGIN_PATH")) {
     // Kept even when missing: a folder the user names and we cannot find deserves a warning.
