@@ -197,24 +197,23 @@ class Validator {
   // `--set epochs=2`: "did you mean train.epochs?" when one table has that key (or one near it).
   void check_untabled_overrides(const Plan& plan) const {
     for (const Entry& entry : doc_.untabled_overrides) {
-      std::vector<std::string> exact;
-      std::vector<std::string> dotted;
+      std::vector<std::string> dotted, leaves;  // "train.epochs" and its "epochs", side by side
       for (const TablePlan& table : plan.tables)
         for (const Candidate& candidate : table.candidates)
-          for (const std::string& key : candidate.keys()) {
-            add_unique(dotted, table.name + "." + key);
-            if (key == entry.key) add_unique(exact, table.name + "." + key);
-          }
-      std::string message = fmt::format("'{}' names no table: write TABLE.KEY", entry.key);
-      if (exact.size() == 1) fail(entry.key_at, fmt::format("{} (did you mean {}?)", message, exact.front()));
-      if (!exact.empty()) fail(entry.key_at, fmt::format("{}; tables with that key: {}", message, join(exact)));
-      std::vector<std::string> leaves;
-      for (const std::string& key : dotted) leaves.push_back(key.substr(key.rfind('.') + 1));
-      if (auto near = nearest(entry.key, leaves)) {
-        const auto at = std::find(leaves.begin(), leaves.end(), *near) - leaves.begin();
-        fail(entry.key_at, fmt::format("{} (did you mean {}?)", message, dotted[static_cast<std::size_t>(at)]));
-      }
-      fail(entry.key_at, fmt::format("{}, e.g. train.lr", message));
+          for (const std::string& key : candidate.keys())
+            if (std::find(dotted.begin(), dotted.end(), table.name + "." + key) == dotted.end()) {
+              dotted.push_back(table.name + "." + key);
+              leaves.push_back(key);
+            }
+      std::vector<std::string> exact;
+      for (std::size_t i = 0; i < leaves.size(); ++i)
+        if (leaves[i] == entry.key) exact.push_back(dotted[i]);
+      const std::string message = fmt::format("'{}' names no table: write TABLE.KEY", entry.key);
+      if (exact.size() > 1) fail(entry.key_at, fmt::format("{}; tables with that key: {}", message, join(exact)));
+      const auto near = exact.empty() ? nearest(entry.key, leaves) : std::optional<std::string>(entry.key);
+      if (!near) fail(entry.key_at, fmt::format("{}, e.g. train.lr", message));
+      const auto at = static_cast<std::size_t>(std::find(leaves.begin(), leaves.end(), *near) - leaves.begin());
+      fail(entry.key_at, fmt::format("{} (did you mean {}?)", message, dotted[at]));
     }
   }
 
