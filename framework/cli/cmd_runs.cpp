@@ -48,25 +48,6 @@ std::optional<double> final_value(const FinalValues& values, std::int64_t run, c
   return value->second;
 }
 
-std::vector<std::string> status_names() {
-  std::vector<std::string> names;
-  for (storage::RunStatus status : storage::all_statuses()) names.emplace_back(storage::status_name(status));
-  return names;
-}
-
-storage::RunFilter parse_filter(const RunsOptions& options) {
-  storage::RunFilter filter;
-  if (!options.experiment.empty()) filter.experiment = options.experiment;
-  if (options.status.empty()) return filter;
-  filter.status = storage::parse_status(options.status);
-  if (!filter.status) {
-    const std::vector<std::string> names = status_names();
-    throw InputError(fmt::format("unknown status '{}'{}; valid statuses: {}", options.status,
-                                 host::did_you_mean(options.status, names), host::join(names)));
-  }
-  return filter;
-}
-
 void print_json(const std::vector<RunSummary>& runs, const FinalValues& values) {
   json out = json::array();
   for (const RunSummary& run : runs) {
@@ -126,7 +107,7 @@ void print_people_table(const std::vector<RunSummary>& runs, const FinalValues& 
 }
 
 void run_runs(const RunsOptions& options, Context& context) {
-  const storage::RunFilter filter = parse_filter(options);  // bad input first, before the file
+  const storage::RunFilter filter = run_filter(options.experiment, options.status);  // bad input first, before the file
   const storage::Store store = open_store_for_reading(context);
   const std::vector<RunSummary> runs = store.find_runs({filter, options.filter, options.sort, options.limit});
   if (runs.empty() && filter.experiment) require_experiment(store, *filter.experiment);

@@ -32,6 +32,8 @@ void add_compare_command(CLI::App& app, Context& context);
 void add_query_command(CLI::App& app, Context& context);
 void add_export_command(CLI::App& app, Context& context);
 void add_report_command(CLI::App& app, Context& context);
+void add_rm_command(CLI::App& app, Context& context);
+void add_gc_command(CLI::App& app, Context& context);
 void add_new_command(CLI::App& app, Context& context);
 void add_predict_command(CLI::App& app, Context& context);
 void add_resume_command(CLI::App& app, Context& context);

@@ -10,6 +10,8 @@ void add_store_commands(CLI::App& app, Context& context) {
   add_query_command(app, context);
   add_export_command(app, context);
   add_report_command(app, context);
+  add_rm_command(app, context);
+  add_gc_command(app, context);
 }
 
 }  // namespace graft::cli

@@ -22,6 +22,25 @@ storage::Store open_store_for_reading(const Context& context) {
   return storage::Store::open(context.store_path(), storage::Store::Access::ReadOnly);
 }
 
+std::vector<std::string> status_names() {
+  std::vector<std::string> names;
+  for (storage::RunStatus status : storage::all_statuses()) names.emplace_back(storage::status_name(status));
+  return names;
+}
+
+storage::RunFilter run_filter(const std::string& experiment, const std::string& status) {
+  storage::RunFilter filter;
+  if (!experiment.empty()) filter.experiment = experiment;
+  if (status.empty()) return filter;
+  filter.status = storage::parse_status(status);
+  if (!filter.status) {
+    const std::vector<std::string> names = status_names();
+    throw InputError(fmt::format("unknown status '{}'{}; valid statuses: {}", status, host::did_you_mean(status, names),
+                                 host::join(names)));
+  }
+  return filter;
+}
+
 void require_experiment(const storage::Store& store, const std::string& name) {
   std::vector<std::string> names;
   for (const auto& row : store.query("SELECT name FROM experiments ORDER BY name").rows) {

@@ -2,6 +2,7 @@
 // What the commands that read the results store (runs, show, compare, query) share: opening it
 // read-only, and one way to show its values in tables, CSV and JSON.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,12 @@ nlohmann::json json_number(const std::optional<double>& value);  // null when ab
 // error null when there is none.
 nlohmann::json summary_json(const storage::RunSummary& run);
 std::optional<double> duration_of(const storage::RunSummary& run);  // ended_at - started_at
+
+// The statuses a --status option takes, in lifecycle order.
+std::vector<std::string> status_names();
+// The runs `--experiment` and `--status` choose (empty: all); throws InputError "unknown status
+// 'X'; did you mean ...; valid statuses: ..." before the store is opened.
+storage::RunFilter run_filter(const std::string& experiment, const std::string& status);
 
 // Throws InputError "no experiment 'X' in PATH; did you mean ...; experiments: ..." unless the
 // store has an experiment of that name: an experiment that matches nothing is most often a typo.

@@ -21,6 +21,7 @@
 #include "graft/log.hpp"
 #include "graft/params.hpp"
 #include "graft/storage/epoch_numbers.hpp"
+#include "graft/storage/location.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::engine {
@@ -83,9 +84,9 @@ void count(RunReport& report, storage::RunStatus status) {
 TrainOutcome train_run(storage::Store& store, std::int64_t run_id, PreparedTrial& prepared, const RunOptions& options,
                        bool resume, const std::string& label) {
   TrainerOptions trainer_options;
-  trainer_options.layout = RunLayout{run_folder(options.store_path, run_id)};
+  trainer_options.layout = RunLayout{storage::run_folder(options.store_path, run_id)};
   // Absolute, so the artifacts recorded in the store stay valid from any working folder.
-  trainer_options.cache_dir = std::filesystem::absolute(cache_folder(options.store_path));
+  trainer_options.cache_dir = std::filesystem::absolute(storage::cache_folder(options.store_path));
   trainer_options.display_name = fmt::format("run {}", run_id);
   trainer_options.show_progress = options.show_progress;
   trainer_options.resume = resume;
@@ -222,7 +223,7 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
     throw InputError(fmt::format("run {} is {}: only an interrupted or failed run can be resumed", run_id,
                                  storage::status_name(status)));
   }
-  const auto state_file = RunLayout{run_folder(options.store_path, run_id)}.training_state();
+  const auto state_file = RunLayout{storage::run_folder(options.store_path, run_id)}.training_state();
   if (!std::filesystem::exists(state_file)) {
     throw InputError(fmt::format("run {} has no training state ({}): it stopped before finishing an epoch, or an "
                                  "older graft made it; run its trial again with `graft run`",

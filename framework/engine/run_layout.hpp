@@ -1,19 +1,12 @@
 #pragma once
-// Where a store keeps what is not rows, beside its file: <dir>/<stem>-runs/<run id>/ holds each
-// run's checkpoints and training state, <dir>/<stem>-cache/ the cached features runs share.
-#include <cstdint>
+// The files of one run's folder. Where the folder is (beside the store, <stem>-runs/<run id>/) is
+// the store's to say: graft/storage/location.hpp, which `graft rm` and `graft gc` share.
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace graft::engine {
 
-std::filesystem::path runs_folder(const std::filesystem::path& store_path);
-std::filesystem::path cache_folder(const std::filesystem::path& store_path);
-// <store stem>-runs/<id>, absolute: the artifacts recorded in the store stay valid from any folder.
-std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id);
-
-// The files of one run's folder.
 struct RunLayout {
   std::filesystem::path folder;
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/lr_schedule.hpp"
-#include "engine/run_layout.hpp"
+#include "graft/storage/location.hpp"
 #include "graft/errors.hpp"
 
 namespace graft::engine {
@@ -45,7 +45,7 @@ PreparationOptions PreparationOptions::beside_store(const std::filesystem::path&
   PreparationOptions options;
   options.store_path = store_path;
   options.search_dir = search_dir;
-  options.cache_dir = cache_folder(store_path);
+  options.cache_dir = storage::cache_folder(store_path);
   options.default_threads = default_threads;
   return options;
 }

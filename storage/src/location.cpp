@@ -1,5 +1,6 @@
-// Whether a store can be written where it is asked for, answered before any work starts: a run
-// should not load its data, or a sweep prepare its trials, only to find it cannot record them.
+// Where a store and the folders beside it are: whether a store can be written where it is asked
+// for, answered before any work starts (a run should not load its data, or a sweep prepare its
+// trials, only to find it cannot record them), and the paths of its run and cache folders.
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,9 +9,22 @@
 
 #include <fmt/format.h>
 
+#include "graft/storage/location.hpp"
 #include "graft/storage/store.hpp"
 
 namespace graft::storage {
+
+std::filesystem::path runs_folder(const std::filesystem::path& store_path) {
+  return store_path.parent_path() / (store_path.stem().string() + "-runs");
+}
+
+std::filesystem::path cache_folder(const std::filesystem::path& store_path) {
+  return store_path.parent_path() / (store_path.stem().string() + "-cache");
+}
+
+std::filesystem::path run_folder(const std::filesystem::path& store_path, std::int64_t run_id) {
+  return std::filesystem::absolute(runs_folder(store_path)) / std::to_string(run_id);
+}
 
 void check_store_location(const std::filesystem::path& path) {
   namespace fs = std::filesystem;

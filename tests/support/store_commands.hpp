@@ -1,6 +1,6 @@
 #pragma once
-// `graft --db STORE ARGS...` through the store's reading commands (runs, show, compare, query,
-// export, report) in-process, with main()'s error handling: bad input is "error: ..." on stderr
+// `graft --db STORE ARGS...` through the store commands `graft` itself runs (runs, show, compare,
+// query, export, report, rm, gc: cli::add_store_commands) in-process, with main()'s error handling: bad input is "error: ..." on stderr
 // and status 2. For tests that link graft_cli_common and include its command.hpp.
 #include <filesystem>
 #include <iostream>
@@ -28,12 +28,7 @@ inline Printed graft_cli(const std::filesystem::path& store, std::vector<std::st
   app.require_subcommand(1);
   cli::Context context;
   context.db = store.string();
-  cli::add_runs_command(app, context);
-  cli::add_show_command(app, context);
-  cli::add_compare_command(app, context);
-  cli::add_query_command(app, context);
-  cli::add_export_command(app, context);
-  cli::add_report_command(app, context);
+  cli::add_store_commands(app, context);
   args.insert(args.begin(), "graft");
   std::vector<const char*> argv;
   for (const auto& arg : args) argv.push_back(arg.c_str());

@@ -159,6 +159,15 @@ struct RunQuery {
   std::optional<std::int64_t> limit;
 };
 
+// A run whose files another run used: `dependent` recorded a file inside `run`'s folder as an
+// artifact, which is how a `run:NAME` reference (`model.pretrained`, `teacher.pretrained`) is
+// recorded: the artifact is named by the param and holds the checkpoint it resolved to.
+struct Dependency {
+  std::int64_t run = 0;
+  std::int64_t dependent = 0;
+  std::string artifact;  // "model.pretrained"
+};
+
 // Result of a read-only SQL query: column names and rows of values.
 struct QueryResult {
   std::vector<std::string> columns;
@@ -216,6 +225,16 @@ class Store {
                                                                    const RunFilter& filter = {}) const;
   // Every value logged for one metric of a run, by step (for learning curves and LR schedules).
   std::vector<MetricPoint> metric_series(std::int64_t run_id, const std::string& key) const;
+
+  // Deleting runs (`graft rm`). The runs outside `run_ids` that used files of a run in `run_ids`
+  // (Dependency), by run then dependent.
+  std::vector<Dependency> dependents(const std::vector<std::int64_t>& run_ids) const;
+  // One transaction: every row of the runs (metrics, params, plugins, artifacts, the run) and the
+  // experiments they leave without runs. Throws StoreError, deleting nothing, for an id not in
+  // the store or a run still running (liveness as list_runs reads it), checked under the write
+  // lock so that no `graft resume` can reopen a run in between. The run folders are the caller's
+  // to remove once this has returned, so a failed transaction leaves rows and files as they were.
+  void delete_runs(const std::vector<std::int64_t>& run_ids);
 
   // Runs the SQL on a read-only connection (SQLITE_OPEN_READONLY plus PRAGMA query_only), so a
   // statement that writes is refused (QueryError naming the reason) and changes nothing.
