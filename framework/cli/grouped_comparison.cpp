@@ -204,7 +204,7 @@ std::string group_label(const GroupedComparison& comparison, const RunGroup& gro
 
 std::string mean_and_std(const MetricStats& stats) {
   if (!stats.std) return format_number(stats.mean);
-  return fmt::format("{} ± {}", format_number(stats.mean), format_number(*stats.std));
+  return format_mean_and_spread(stats.mean, *stats.std);
 }
 
 nlohmann::json comparison_json(const GroupedComparison& comparison) {

@@ -56,7 +56,7 @@ GroupedComparison compare_groups(const std::vector<storage::RunDetails>& runs, c
 // "lr=0.001, strategy=full" (the same short names as trial names would be nice, but the keys are
 // what --group-by takes); "all runs" when nothing is grouped.
 std::string group_label(const GroupedComparison& comparison, const RunGroup& group);
-// "0.913 ± 0.004", or "0.913" for a single run.
+// "0.9134 ± 0.0041" (format_mean_and_spread), or "0.913417" for a single run.
 std::string mean_and_std(const MetricStats& stats);
 
 nlohmann::json comparison_json(const GroupedComparison& comparison);

@@ -22,6 +22,11 @@ void print_csv(std::ostream& out, const Table& table);
 
 // Number formatting shared by every command: up to 6 significant digits ("0.9134", "3e-04").
 std::string format_number(double value);
+// A mean and its spread (a standard deviation, say) to the precision the spread allows: the
+// spread to 2 significant digits, the mean to the same decimal place ("0.836 ± 0.066",
+// "4570 ± 120"); more digits of the mean would be noise. A zero or non-finite spread leaves the
+// mean as format_number prints it.
+std::string format_mean_and_spread(double mean, double spread);
 
 // Local time to the minute, for people: "2026-11-26 10:31".
 std::string format_time(double unix_seconds);

@@ -89,7 +89,7 @@ TEST_CASE("graft compare --experiment --group-by gives mean, std, min, max and n
   INFO(table.err);
   REQUIRE(table.status == 0);
   CHECK_THAT(table.out, Contains("6 completed run(s) in 2 group(s) by train.lr"));
-  CHECK_THAT(table.out, Contains("0.92 ± 0.02"));  // lr 3e-4: 0.90, 0.92, 0.94
+  CHECK_THAT(table.out, Contains("0.920 ± 0.020"));  // lr 3e-4: 0.90, 0.92, 0.94, std to 2 digits
 
   const auto out = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--metric",
                                             "best.test.accuracy", "--json"});
@@ -207,7 +207,7 @@ TEST_CASE("graft report writes one self-contained page with the data, tables and
   std::stringstream text;
   text << file.rdbuf();
   const std::string html = text.str();
-  CHECK_THAT(html, Contains("<table id=\"comparison\">") && Contains("0.92 ± 0.02"));
+  CHECK_THAT(html, Contains("<table id=\"comparison\">") && Contains("0.920 ± 0.020"));
   CHECK_THAT(html, Contains("<table id=\"differing\">"));
   CHECK_THAT(html, Contains("id=\"report-data\"") && Contains("\"curves\":[\"train.loss\",\"val.accuracy\"]"));
   // Offline: nothing is fetched.

@@ -61,8 +61,9 @@ std::string comparison_table(const json& comparison) {
         continue;
       }
       const json& stats = group["metrics"][key];
-      std::string mean = format_number(stats["mean"].get<double>());
-      if (!stats["std"].is_null()) mean += " ± " + format_number(stats["std"].get<double>());
+      const double mean_value = stats["mean"].get<double>();
+      const std::string mean = stats["std"].is_null() ? format_number(mean_value)
+                                                      : format_mean_and_spread(mean_value, stats["std"].get<double>());
       html += "<td class=\"number\">" + escape(mean) + "</td>" + cell(stats["min"]) + cell(stats["max"]);
     }
     html += "</tr>\n";

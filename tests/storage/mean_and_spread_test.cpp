@@ -1,0 +1,37 @@
+// format_mean_and_spread: a mean printed no more precisely than its spread allows.
+#include <cmath>
+#include <limits>
+
+#include <catch2/catch.hpp>
+
+#include "cli/output.hpp"
+
+using graft::cli::format_mean_and_spread;
+
+TEST_CASE("the spread keeps 2 significant digits and the mean stops at the same place", "[cli][format]") {
+  CHECK(format_mean_and_spread(0.8355, 0.0657609) == "0.836 ± 0.066");
+  CHECK(format_mean_and_spread(0.92, 0.02) == "0.920 ± 0.020");
+  CHECK(format_mean_and_spread(0.887629, 0.0021) == "0.8876 ± 0.0021");
+  CHECK(format_mean_and_spread(12.345, 1.5) == "12.3 ± 1.5");
+}
+
+TEST_CASE("a spread that rounds up to the next power of ten keeps 2 digits", "[cli][format]") {
+  CHECK(format_mean_and_spread(0.5123, 0.0996) == "0.51 ± 0.10");
+  CHECK(format_mean_and_spread(3.0, 9.96) == "3 ± 10");
+}
+
+TEST_CASE("a spread of 10 or more rounds the mean left of the point", "[cli][format]") {
+  CHECK(format_mean_and_spread(4567.8, 123.4) == "4570 ± 120");
+  CHECK(format_mean_and_spread(-4567.8, 123.4) == "-4570 ± 120");
+}
+
+TEST_CASE("a mean that rounds to zero has no minus sign", "[cli][format]") {
+  CHECK(format_mean_and_spread(-0.0001, 0.013) == "0.000 ± 0.013");
+  CHECK(format_mean_and_spread(-0.004, 0.013) == "-0.004 ± 0.013");
+}
+
+TEST_CASE("a zero or non-finite spread leaves the mean as format_number prints it", "[cli][format]") {
+  CHECK(format_mean_and_spread(0.913417, 0) == "0.913417 ± 0");
+  CHECK(format_mean_and_spread(0.913417, std::numeric_limits<double>::quiet_NaN()) == "0.913417 ± nan");
+  CHECK(format_mean_and_spread(std::numeric_limits<double>::infinity(), 0.1) == "inf ± 0.1");
+}
