@@ -53,6 +53,8 @@ std::vector<storage::RunDetails> completed_runs(const storage::Store& store, con
 GroupedComparison compare_groups(const std::vector<storage::RunDetails>& runs, const std::string& experiment,
                                  std::vector<std::string> group_by, std::vector<std::string> metrics);
 
+// A group's value of one group-by key for people: as table_cell, "(none)" when its runs lack it.
+std::string group_value_text(const storage::Value& value);
 // "lr=0.001, strategy=full" (the same short names as trial names would be nice, but the keys are
 // what --group-by takes); "all runs" when nothing is grouped.
 std::string group_label(const GroupedComparison& comparison, const RunGroup& group);
