@@ -144,7 +144,7 @@ Table grouped_table(const GroupedComparison& comparison, bool exact) {
   for (const auto& group : comparison.groups) {
     for (const auto& key : comparison.metrics) {
       std::vector<std::string> row;
-      for (const auto& value : group.values) row.push_back(exact ? csv_cell(value) : table_cell(value));
+      for (const auto& value : group.values) row.push_back(exact ? csv_cell(value) : group_value_text(value));
       row.push_back(key);
       const auto stats = group.metrics.find(key);
       if (stats == group.metrics.end()) {

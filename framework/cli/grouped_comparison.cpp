@@ -193,13 +193,16 @@ GroupedComparison compare_groups(const std::vector<RunDetails>& runs, const std:
   return comparison;
 }
 
+std::string group_value_text(const Value& value) {
+  // "model.pretrained=" reads as a missing word; say that the runs have no value.
+  return std::holds_alternative<std::monostate>(value) ? "(none)" : table_cell(value);
+}
+
 std::string group_label(const GroupedComparison& comparison, const RunGroup& group) {
   if (comparison.group_by.empty()) return "all runs";
   std::string label;
   for (std::size_t i = 0; i < comparison.group_by.size(); ++i) {
-    // A run without the param (trained from scratch has no model.pretrained) is "(none)", not "".
-    const std::string value = table_cell(group.values[i]);
-    label += fmt::format("{}{}={}", i == 0 ? "" : ", ", comparison.group_by[i], value.empty() ? "(none)" : value);
+    label += fmt::format("{}{}={}", i == 0 ? "" : ", ", comparison.group_by[i], group_value_text(group.values[i]));
   }
   return label;
 }

@@ -53,10 +53,12 @@ std::vector<storage::RunDetails> completed_runs(const storage::Store& store, con
 GroupedComparison compare_groups(const std::vector<storage::RunDetails>& runs, const std::string& experiment,
                                  std::vector<std::string> group_by, std::vector<std::string> metrics);
 
+// A group's value of one group-by key for people: as table_cell, "(none)" when its runs lack it.
+std::string group_value_text(const storage::Value& value);
 // "lr=0.001, strategy=full" (the same short names as trial names would be nice, but the keys are
 // what --group-by takes); "all runs" when nothing is grouped.
 std::string group_label(const GroupedComparison& comparison, const RunGroup& group);
-// "0.913 ± 0.004", or "0.913" for a single run.
+// "0.9134 ± 0.0041" (format_mean_spread), or "0.913417" for a single run.
 std::string mean_and_std(const MetricStats& stats);
 
 nlohmann::json comparison_json(const GroupedComparison& comparison);

@@ -68,13 +68,30 @@ void print_csv(std::ostream& out, const Table& table) {
 
 std::string format_number(double value) { return fmt::format("{:.6g}", value); }
 
-std::string format_mean_spread(double mean, std::optional<double> spread) {
-  if (!spread) return format_number(mean);
-  if (*spread == 0 || !std::isfinite(*spread) || !std::isfinite(mean))
-    return format_number(mean) + " ± " + format_number(*spread);
-  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(*spread))));
-  const int decimals = std::max(0, 1 - magnitude);
-  return fmt::format("{:.{}f} ± {:.{}f}", mean, decimals, *spread, decimals);
+std::string format_mean_spread(double mean, std::optional<double> maybe_spread) {
+  if (!maybe_spread) return format_number(mean);
+  double spread = std::abs(*maybe_spread);
+  if (!std::isfinite(mean) || !std::isfinite(spread) || spread == 0) {
+    return fmt::format("{} ± {}", format_number(mean), format_number(spread));
+  }
+  // The spread as 2 digits times 10^(exponent - 1), rounded first: 0.0996 is "0.10", whose last
+  // digit is a place further left than 0.0996's second digit.
+  auto exponent = static_cast<int>(std::floor(std::log10(spread)));
+  double digits = std::round(spread / std::pow(10.0, exponent - 1));
+  if (digits >= 100) {
+    ++exponent;
+    digits = 10;
+  }
+  const int decimals = 1 - exponent;  // negative: the last kept digit is left of the point
+  const auto rounded = [decimals](double value) {
+    if (decimals >= 0) return fmt::format("{:.{}f}", value, decimals);
+    const double unit = std::pow(10.0, -decimals);
+    return fmt::format("{:.0f}", std::round(value / unit) * unit);
+  };
+  std::string mean_text = rounded(mean);
+  // A mean that rounds to zero is "0.00", not "-0.00".
+  if (mean_text.front() == '-' && mean_text.find_first_not_of("-0.") == std::string::npos) mean_text.erase(0, 1);
+  return fmt::format("{} ± {}", mean_text, rounded(digits * std::pow(10.0, exponent - 1)));
 }
 
 std::string format_time(double unix_seconds) {

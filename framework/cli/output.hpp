@@ -23,8 +23,10 @@ void print_csv(std::ostream& out, const Table& table);
 
 // Number formatting shared by every command: up to 6 significant digits ("0.9134", "3e-04").
 std::string format_number(double value);
-// "0.836 ± 0.066": the spread to two significant digits and the mean to the same decimal place
-// (digits beyond the spread are noise); the mean alone with format_number when there is no spread.
+// A mean and its spread (a standard deviation, say) to the precision the spread allows: the
+// spread to 2 significant digits, the mean to the same decimal place ("0.836 ± 0.066",
+// "4570 ± 120"); more digits of the mean would be noise. No spread (a group of one) prints the mean
+// alone, and a zero or non-finite spread leaves the mean as format_number prints it.
 std::string format_mean_spread(double mean, std::optional<double> spread);
 
 // Local time to the minute, for people: "2026-11-26 10:31".

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "cli/experiment_files.hpp"
@@ -51,6 +52,25 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+// A copy of `page` whose last script writes the layout's widths into <body> once the report's
+// own script has drawn (it runs first): --dump-dom shows attributes, not what scripts compute.
+std::filesystem::path with_width_probe(const std::filesystem::path& page) {
+  std::string html = graft::testing::read_text(page);
+  html.insert(html.rfind("</body>"),
+              "<script>document.body.setAttribute('data-probe-scroll-width', "
+              "String(document.documentElement.scrollWidth));document.body.setAttribute('data-probe-window-width', "
+              "String(window.innerWidth));</script>\n");
+  const auto probe = page.parent_path() / ("probe-" + page.filename().string());
+  std::ofstream(probe) << html;
+  return probe;
+}
+
+long body_number(const std::string& dom, const std::string& attribute) {
+  std::smatch found;
+  if (!std::regex_search(dom, found, std::regex(attribute + "=\"(\\d+)\""))) return -1;
+  return std::stol(found[1]);
+}
+
 }  // namespace
 
 TEST_CASE("the report loads in headless Chromium without errors and draws every chart") {
@@ -78,14 +98,43 @@ TEST_CASE("the report loads in headless Chromium without errors and draws every 
   CHECK(page_dom.find("<pre id=\"errors\" hidden=\"\"></pre>") != std::string::npos);
   CHECK(dom.err.find("Uncaught") == std::string::npos);
   CHECK(dom.err.find(":CONSOLE(") == std::string::npos);
-  // Every per-epoch metric and the LR schedule: one chart each, each drawn with lines.
+  // Every metric recorded per epoch and the LR schedule: one chart each, each drawn with lines.
   const std::size_t charts = count(page_dom, "class=\"chart\"");
-  CHECK(charts >= 6);
+  CHECK(charts >= 5);
   CHECK(count(page_dom, "data-drawn=\"true\"") == charts);
-  CHECK(count(page_dom, "<polyline") >= charts * 4);  // a line per run
+  // A line per run in each curve; the LR chart has one per distinct schedule, 2 here (the
+  // repeats of each train.lr share theirs), the second dashed.
+  const auto lr_from = page_dom.find("data-metric=\"lr\"");
+  REQUIRE(lr_from != std::string::npos);
+  const std::string lr_chart = page_dom.substr(lr_from, page_dom.find("</svg>", lr_from) - lr_from);
+  CHECK(count(lr_chart, "<polyline") == 2);
+  CHECK(count(lr_chart, "stroke-dasharray=\"8 4\"") == 1);
+  CHECK(count(page_dom, "<polyline") >= (charts - 1) * 4 + 2);
+  // The first chart is a learning curve; the test split, measured once, is a table.
+  std::smatch first_chart;
+  REQUIRE(std::regex_search(page_dom, first_chart, std::regex("class=\"chart\" data-metric=\"([^\"]+)\"")));
+  CHECK(std::regex_match(first_chart[1].str(), std::regex("(train|val)\\..*")));
+  CHECK(page_dom.find("<table id=\"once\">") != std::string::npos);
+  CHECK(page_dom.find("data-metric=\"test.") == std::string::npos);
   std::smatch drawn;
   REQUIRE(std::regex_search(page_dom, drawn, std::regex("data-charts=\"(\\d+)\"")));
   CHECK(std::stoul(drawn[1]) == charts);
+
+  // Grouped by many keys, the comparison's group labels are long: its table scrolls in its box
+  // and the page stays within a 1400 px window.
+  const auto wide = folder / "wide.html";
+  const auto made_wide = run_graft(folder.path(), {"report", "--experiment", "tiny", "--out", wide.string(), "--group-by",
+      "train.lr,model.plugin,model.channels,model.hidden,dataset.plugin,dataset.validation_fraction,scheduler.plugin,"
+      "scheduler.warmup_steps,train.batch_size"});
+  INFO(made_wide.err);
+  REQUIRE(made_wide.status == 0);
+  const Browser widths = chromium(folder.path(), "--dump-dom", with_width_probe(wide));
+  INFO("chromium stderr:\n" << widths.err);
+  REQUIRE(widths.status == 0);
+  CHECK(body_number(widths.out, "data-probe-window-width") == 1400);
+  const long scroll_width = body_number(widths.out, "data-probe-scroll-width");
+  CHECK(scroll_width > 0);
+  CHECK(scroll_width <= 1400);
 
   const std::filesystem::path screenshot = GRAFT_REPORT_SCREENSHOT;
   std::filesystem::remove(screenshot);

@@ -89,7 +89,7 @@ TEST_CASE("graft compare --experiment --group-by gives mean, std, min, max and n
   INFO(table.err);
   REQUIRE(table.status == 0);
   CHECK_THAT(table.out, Contains("6 completed run(s) in 2 group(s) by train.lr"));
-  CHECK_THAT(table.out, Contains("0.920 ± 0.020"));  // lr 3e-4: 0.90, 0.92, 0.94
+  CHECK_THAT(table.out, Contains("0.920 ± 0.020"));  // lr 3e-4: 0.90, 0.92, 0.94, std to 2 digits
 
   const auto out = graft_cli(fixture.path, {"compare", "--experiment", "sweep", "--group-by", "train.lr", "--metric",
                                             "best.test.accuracy", "--json"});
@@ -208,10 +208,73 @@ TEST_CASE("graft report writes one self-contained page with the data, tables and
   text << file.rdbuf();
   const std::string html = text.str();
   CHECK_THAT(html, Contains("<table id=\"comparison\">") && Contains("0.920 ± 0.020"));
-  CHECK_THAT(html, Contains("<table id=\"differing\">"));
-  CHECK_THAT(html, Contains("<div class=\"table-box\">\n<table id=\"comparison\">"));  // wide tables scroll in a box
+  CHECK_THAT(html, Contains("<div class=\"table-box\">\n<table id=\"differing\">"));
+  CHECK_THAT(html, Contains("<div class=\"table-box\">\n<table id=\"comparison\">"));
   CHECK_THAT(html, Contains("id=\"report-data\"") && Contains("\"curves\":[\"train.loss\",\"val.accuracy\"]"));
   // Offline: nothing is fetched.
   CHECK_THAT(html, !Contains("src=\"http") && !Contains("href=\"http"));
   CHECK_FALSE(std::filesystem::exists(out.string() + ".partial"));
+}
+
+namespace {
+
+// The JSON the page embeds (report_data()), read back from its <script> element.
+json embedded_report_data(const std::string& html) {
+  const std::string start = "id=\"report-data\">";
+  const auto from = html.find(start) + start.size();
+  return json::parse(html.substr(from, html.find("</script>", from) - from));
+}
+
+}  // namespace
+
+TEST_CASE("graft report charts train and val curves first and tables what each run measured once", "[cli][report]") {
+  TempDir dir;
+  const auto path = dir.file("graft.db");
+  {
+    storage::Store store = storage::Store::open(path);
+    // Two runs with model.pretrained and two without; all four on the same LR schedule; the
+    // test split measured once, at the best epoch (stored epoch 1).
+    for (std::int64_t seed = 1; seed <= 4; ++seed) {
+      auto run = storage::test::sample_run("once", seed, 3e-4);
+      if (seed <= 2) run.params.push_back({"model.pretrained", std::int64_t{1}});
+      const auto id = store.begin_run(run);
+      for (std::int64_t epoch = 0; epoch < 3; ++epoch) {
+        store.log_metrics(id, {{"train.loss", epoch * 10 + 10, epoch, 1.0 / (epoch + 1), 0},
+                               {"val.loss", epoch * 10 + 10, epoch, 1.5 / (epoch + 1), 0},
+                               {"lr", epoch * 10 + 10, epoch, 0.01 / (epoch + 1), 0}});
+      }
+      store.log_metrics(id, {{"test.loss", 30, 1, 0.7, 0}, {"test.accuracy", 30, 1, 0.8 + 0.01 * seed, 0},
+                             {"best.test.accuracy", 30, std::nullopt, 0.8 + 0.01 * seed, 0}});
+      store.finish_run(id, storage::RunStatus::Completed);
+    }
+  }
+  const auto out = dir.file("report.html");
+  const auto made = graft_cli(path, {"report", "--experiment", "once", "--group-by", "model.pretrained", "--out",
+                                     out.string()});
+  INFO(made.err);
+  REQUIRE(made.status == 0);
+  std::ifstream file(out);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string html = text.str();
+  const json data = embedded_report_data(html);
+
+  CHECK(data["curves"] == json::array({"train.loss", "val.loss"}));
+  CHECK(data["once"] == json::array({"test.loss", "test.accuracy"}));
+  const json& first = data["runs"][0];
+  CHECK(first["epochs"]["train.loss"][0][0] == 1);  // epochs as people count them
+  CHECK(first["once"]["test.accuracy"] == json::array({json::array({2, 0.81})}));
+  CHECK(first["epochs"].count("test.loss") == 0);
+  CHECK_THAT(html, Contains("<table id=\"once\">") && Contains("title=\"epoch 2\">0.81<"));
+
+  // The runs without the param are a group of their own, said so.
+  CHECK(data["groups"] == json::array({"model.pretrained=(none)", "model.pretrained=1"}));
+  CHECK_THAT(html, Contains("model.pretrained=(none)</td>"));
+  const auto compared = graft_cli(path, {"compare", "--experiment", "once", "--group-by", "model.pretrained"});
+  CHECK_THAT(compared.out, Contains("\n(none)  ") && Contains("0.8350 ± 0.0071"));
+
+  // One LR line for the four identical schedules.
+  REQUIRE(data["lr_lines"].size() == 1);
+  CHECK(data["lr_lines"][0]["label"] == "all 2 groups");
+  CHECK(data["lr_lines"][0]["runs"].size() == 4);
 }

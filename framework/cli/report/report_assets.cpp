@@ -6,12 +6,14 @@ const char* const kStyle = R"css(
 :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --soft: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1320px; padding: 24px 32px 48px; color: var(--ink);
-       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+       font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+       overflow-wrap: anywhere; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 .meta { color: var(--muted); margin: 0 0 8px; }
-.table-box { max-width: 100%; overflow-x: auto; }
-table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
+/* A table wider than the page scrolls in its own box: the page itself never scrolls sideways. */
+.table-box { max-width: 100%; overflow-x: auto; margin: 8px 0; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; overflow-wrap: normal; }
 th, td { border: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 td.number { text-align: right; }
@@ -27,6 +29,7 @@ td.group { white-space: nowrap; }
 .chart .series polyline:hover { stroke-width: 3.5; }
 .chart .marks line { stroke-width: 1.5; stroke-dasharray: 5 4; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 4px 0; font-size: 12px; }
+.chart .legend svg { display: inline-block; width: 28px; height: 10px; margin-right: 6px; vertical-align: 0; }
 #errors { white-space: pre-wrap; color: #b42318; background: #fef3f2; border: 1px solid #fda29b; padding: 8px; }
 .empty { color: var(--muted); font-style: italic; }
 )css";
@@ -48,6 +51,10 @@ const char* const kScript = R"js(
   var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
                  '#bcbd22', '#17becf'];
   function colour(group) { return PALETTE[group % PALETTE.length]; }
+  // LR lines: one colour per group, ink for a line several groups share, and a dash pattern per
+  // line so that lines which meet stay told apart.
+  var SHARED = '#1f2328';
+  var DASHES = ['', '8 4', '2 3', '10 3 2 3', '4 4', '12 6'];
 
   function element(name, attributes, parent) {
     var node = document.createElementNS(SVG, name);
@@ -140,8 +147,9 @@ const char* const kScript = R"js(
     return pieces;
   }
 
-  // series: [{name, colour, points: [[x, y], ...]}]. Non-finite values (a diverged loss) are gaps.
-  function drawChart(parent, title, series, xName) {
+  // series: [{name, colour, dash (optional), points: [[x, y], ...]}]. Non-finite values (a diverged
+  // loss) are gaps. legend: [[name, colour, dash]...], by default the groups.
+  function drawChart(parent, title, series, xName, legend) {
     var box = chartBox(parent, title, title);
 
     var xs = [], ys = [];
@@ -159,14 +167,15 @@ const char* const kScript = R"js(
     drawAxes(svg, scale, xTicks, yTicks, label, xName);
     var lines = element('g', {'class': 'series'}, svg);
     series.forEach(function (s) {
-      drawLines(lines, scale, s.points, {stroke: s.colour}, s.name).forEach(function (points) {
+      var attributes = s.dash ? {stroke: s.colour, 'stroke-dasharray': s.dash} : {stroke: s.colour};
+      drawLines(lines, scale, s.points, attributes, s.name).forEach(function (points) {
         if (points.length === 1) {  // a lone point has no line to show it
           var xy = points[0].split(',');
           element('circle', {cx: xy[0], cy: xy[1], r: 3, fill: s.colour}, lines);
         }
       });
     });
-    box.appendChild(legendOf(data.groups.map(function (name, index) { return [name, colour(index)]; })));
+    box.appendChild(legendOf(legend || data.groups.map(function (name, index) { return [name, colour(index)]; })));
     box.setAttribute('data-drawn', 'true');
   }
 
@@ -174,15 +183,22 @@ const char* const kScript = R"js(
 
   function runName(run) { return 'run ' + run.id + ' ' + run.trial; }
 
+  // entries: [name, colour] (a swatch) or [name, colour, dash] (a short line drawn so).
   function legendOf(entries) {
     var node = document.createElement('div');
     node.className = 'legend';
     entries.forEach(function (entry) {
       var item = document.createElement('span');
-      var swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = entry[1];
-      item.appendChild(swatch);
+      if (entry.length > 2) {
+        var sample = element('svg', {viewBox: '0 0 28 10'}, item);
+        element('line', {x1: 0, x2: 28, y1: 5, y2: 5, stroke: entry[1], 'stroke-width': 2,
+                         'stroke-dasharray': entry[2] || 'none'}, sample);
+      } else {
+        var swatch = document.createElement('span');
+        swatch.className = 'swatch';
+        swatch.style.background = entry[1];
+        item.appendChild(swatch);
+      }
       item.appendChild(document.createTextNode(entry[0]));
       node.appendChild(item);
     });
@@ -255,18 +271,25 @@ const char* const kScript = R"js(
 
   try {
     data = JSON.parse(document.getElementById('report-data').textContent);
+    // Training runs only (an experiment may have LR range tests only).
     var curves = document.getElementById('curves');
-    if (curves) {  // training runs (an experiment may have LR range tests only)
+    if (curves) {
       data.curves.forEach(function (key) {
         var series = data.runs.filter(function (run) { return run.epochs[key]; }).map(function (run) {
           return {name: runName(run), colour: colour(run.group), points: run.epochs[key]};
         });
         drawChart(curves, key, series, 'epoch');
       });
-      var schedules = data.runs.map(function (run) {
-        return {name: runName(run), colour: colour(run.group), points: run.lr};
+    }
+    var lr = document.getElementById('lr');
+    if (lr) {
+      var schedules = data.lr_lines.map(function (line, index) {
+        var runs = (line.runs.length === 1 ? 'run ' : 'runs ') + line.runs.join(', ');
+        return {name: line.label + ' (' + runs + ')', label: line.label, points: line.points,
+                colour: line.groups.length === 1 ? colour(line.groups[0]) : SHARED,
+                dash: DASHES[index % DASHES.length]};
       });
-      drawChart(document.getElementById('lr'), 'lr', schedules, 'step');
+      drawChart(lr, 'lr', schedules, 'step', schedules.map(function (s) { return [s.label, s.colour, s.dash]; }));
     }
     var finder = document.getElementById('lr-find');
     if (finder) (data.lr_find || []).forEach(function (run) { drawLrFind(finder, run); });

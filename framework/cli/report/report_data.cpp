@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <map>
-#include <set>
 
 #include "cli/grouped_comparison.hpp"
 #include "cli/output.hpp"
+#include "cli/report/metric_order.hpp"
+#include "cli/report/schedule_lines.hpp"
 #include "cli/store_output.hpp"
 #include "graft/storage/epoch_numbers.hpp"
 
@@ -16,46 +16,33 @@ namespace {
 using nlohmann::json;
 using storage::RunDetails;
 
-// Per-epoch metrics of every run, as [epoch, value] pairs (epochs counted from 1, as people do).
-json epoch_series(const RunDetails& run) {
+// A run's per-epoch metrics of `keys`, as [epoch, value] pairs, epochs as people count them.
+json epoch_series(const RunDetails& run, const std::vector<std::string>& keys) {
   json series = json::object();
   for (const auto& epoch : run.epochs) {
     for (const auto& [key, value] : epoch.metrics) {
-      if (key == "lr") continue;  // drawn per step in its own chart
-      series[key].push_back(json::array({storage::epoch_for_people(epoch.epoch), json_number(value)}));
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) continue;
+      series[key].push_back(json::array({storage::epoch_for_people(epoch.epoch),
+                                         json_number(storage::metric_for_people(key, value))}));
     }
   }
   return series;
 }
 
-json lr_series(const storage::Store& store, std::int64_t run_id) {
-  json points = json::array();
-  for (const auto& point : store.metric_series(run_id, "lr")) points.push_back(json::array({point.step, point.value}));
-  return points;
+RunSchedule lr_series(const storage::Store& store, const RunDetails& run, std::size_t group) {
+  RunSchedule schedule{group, run.summary.id, {}};
+  for (const auto& point : store.metric_series(run.summary.id, "lr")) schedule.points.emplace_back(point.step, point.value);
+  return schedule;
 }
 
-bool is_learning_curve(const std::string& key) { return key.rfind("train.", 0) == 0 || key.rfind("val.", 0) == 0; }
-
-// The charts' order: train and val curves first (what a reader looks at first), then the rest;
-// in each, losses (they fall) before the rest (they rise), alphabetical. A metric no run measured
-// in two epochs is not a curve but a lone dot (test.* measured once, on the best checkpoint): the
-// comparison table already shows it as best.test.*.
-std::vector<std::string> curve_keys(const std::vector<RunDetails>& runs) {
-  std::map<std::string, bool> keys;  // key -> some run has it in two epochs or more
-  for (const auto& run : runs) {
-    std::map<std::string, int> epochs_with;
-    for (const auto& epoch : run.epochs)
-      for (const auto& [key, value] : epoch.metrics)
-        if (key != "lr") ++epochs_with[key];
-    for (const auto& [key, count] : epochs_with) keys[key] = keys[key] || count > 1;
+json lr_lines_json(const std::vector<ScheduleLine>& lines) {
+  json out = json::array();
+  for (const auto& line : lines) {
+    json points = json::array();
+    for (const auto& [step, value] : line.points) points.push_back(json::array({step, json_number(value)}));
+    out.push_back({{"label", line.label}, {"groups", line.groups}, {"runs", line.run_ids}, {"points", points}});
   }
-  std::vector<std::string> ordered;
-  for (const auto& [key, is_curve] : keys)
-    if (is_curve) ordered.push_back(key);
-  std::stable_partition(ordered.begin(), ordered.end(),
-                        [](const std::string& key) { return key.find("loss") != std::string::npos; });
-  std::stable_partition(ordered.begin(), ordered.end(), is_learning_curve);
-  return ordered;
+  return out;
 }
 
 json differing_table(const std::vector<RunDetails>& runs) {
@@ -119,6 +106,8 @@ json report_data(const storage::Store& store, const std::string& experiment, con
     data["groups"] = json::array();
     data["runs"] = json::array();
     data["curves"] = json::array();
+    data["once"] = json::array();
+    data["lr_lines"] = json::array();
     data["comparison"] = nullptr;
     data["differing"] = nullptr;
     return data;
@@ -129,7 +118,9 @@ json report_data(const storage::Store& store, const std::string& experiment, con
   data["groups"] = json::array();
   for (const auto& group : comparison.groups) data["groups"].push_back(group_label(comparison, group));
 
+  const ReportedMetrics metrics = reported_metrics(runs);
   data["runs"] = json::array();
+  std::vector<RunSchedule> schedules;
   for (const auto& run : runs) {
     std::size_t group = 0;
     for (std::size_t index = 0; index < comparison.groups.size(); ++index) {
@@ -139,10 +130,13 @@ json report_data(const storage::Store& store, const std::string& experiment, con
     data["runs"].push_back({{"id", run.summary.id},
                             {"trial", run.summary.trial},
                             {"group", group},
-                            {"epochs", epoch_series(run)},
-                            {"lr", lr_series(store, run.summary.id)}});
+                            {"epochs", epoch_series(run, metrics.curves)},
+                            {"once", epoch_series(run, metrics.once)}});
+    schedules.push_back(lr_series(store, run, group));
   }
-  data["curves"] = curve_keys(runs);
+  data["curves"] = metrics.curves;
+  data["once"] = metrics.once;
+  data["lr_lines"] = lr_lines_json(schedule_lines(schedules, data["groups"].get<std::vector<std::string>>()));
   data["comparison"] = comparison_json(comparison);
   data["differing"] = differing_table(runs);
   return data;

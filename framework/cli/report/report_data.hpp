@@ -15,16 +15,21 @@ namespace graft::cli::report {
 //   "experiment", "store", "generated" (local time text),
 //   "group_by": [KEY...], "groups": [LABEL...],
 //   "runs": [{"id", "trial", "group" (index into groups),
-//             "epochs": {METRIC: [[epoch (1-based), value]...]}, "lr": [[step, value]...]}],
-//   "curves": [METRIC...]        the per-epoch metrics to chart, losses first
+//             "epochs": {CURVE: [[epoch, value]...]}, "once": {ONCE: [[epoch, value]]}}],
+//   "curves": [CURVE...]         per-epoch metrics recorded at several epochs, charted, train.* and
+//                                val.* first (metric_order.hpp)
+//   "once": [ONCE...]            per-epoch metrics each run recorded once (test.*), a table
+//   "lr_lines": [{"label", "groups": [INDEX...], "runs": [ID...], "points": [[step, lr]...]}]
+//                                one per distinct LR series (schedule_lines.hpp)
 //   "comparison": comparison_json(...),
 //   "differing": {"keys": [KEY...], "rows": [{"id", "trial", "values": [VALUE...]}]},
 //   "lr_find": [{"id", "trial", "lr": [...], "loss": [...], "smoothed": [...] (by step, null for NaN),
 //                "suggestions": {"valley", "steep", "minimum"} (null when none), "stopped"}]
 // }
+// Epochs are counted from 1 (storage::epoch_for_people), as are values that name an epoch.
 // "runs", "groups" and the comparison hold completed training runs only; "lr_find" the completed
-// `graft lr-find` runs. An experiment with lr_find runs only has empty runs, groups and curves,
-// and null comparison and differing.
+// `graft lr-find` runs. An experiment with lr_find runs only has empty runs, groups,
+// curves, once and lr_lines, and null comparison and differing.
 // Throws InputError when the experiment does not exist or has no completed run of either kind,
 // or a group-by key is unknown.
 nlohmann::json report_data(const storage::Store& store, const std::string& experiment,

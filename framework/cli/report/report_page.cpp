@@ -44,6 +44,14 @@ std::string swatch(std::size_t group) {
   return fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>", palette[group % std::size(palette)]);
 }
 
+// A group's name in a table, with its colour in the charts.
+std::string group_cell(std::size_t group, const std::string& label) {
+  return "<td class=\"group\">" + swatch(group) + escape(label) + "</td>";
+}
+
+// A wide table scrolls inside its own box rather than widening the page.
+std::string boxed(const std::string& table) { return "<div class=\"table-box\">\n" + table + "</div>\n"; }
+
 std::string comparison_table(const json& comparison) {
   std::vector<std::string> names = {"group", "n"};
   for (const auto& metric : comparison["metrics"]) {
@@ -53,7 +61,7 @@ std::string comparison_table(const json& comparison) {
   std::string html = "<table id=\"comparison\">\n" + header_row(names);
   std::size_t index = 0;
   for (const auto& group : comparison["groups"]) {
-    html += "<tr><td class=\"group\">" + swatch(index++) + escape(group["label"].get<std::string>()) + "</td>" + cell(group["n"]);
+    html += "<tr>" + group_cell(index++, group["label"].get<std::string>()) + cell(group["n"]);
     for (const auto& metric : comparison["metrics"]) {
       const std::string key = metric.get<std::string>();
       if (!group["metrics"].contains(key)) {
@@ -67,7 +75,30 @@ std::string comparison_table(const json& comparison) {
     }
     html += "</tr>\n";
   }
-  return html + "</table>\n";
+  return boxed(html + "</table>\n");
+}
+
+// The metrics each run recorded once (the test split, measured with the best checkpoint): one
+// row per run, the epoch in each cell's tooltip; a chart of lone dots would say less.
+std::string once_table(const json& data) {
+  std::vector<std::string> names = {"run", "trial", "group"};
+  for (const auto& key : data["once"]) names.push_back(key.get<std::string>());
+  std::string html = "<table id=\"once\">\n" + header_row(names);
+  for (const auto& run : data["runs"]) {
+    const std::size_t group = run["group"].get<std::size_t>();
+    html += "<tr>" + cell(run["id"]) + cell(run["trial"]) + group_cell(group, data["groups"][group].get<std::string>());
+    for (const auto& key : data["once"]) {
+      const auto point = run["once"].find(key.get<std::string>());
+      if (point == run["once"].end() || (*point)[0][1].is_null()) {
+        html += "<td></td>";
+        continue;
+      }
+      html += fmt::format("<td class=\"number\" title=\"epoch {}\">{}</td>", (*point)[0][0].get<std::int64_t>(),
+                          escape(format_number((*point)[0][1].get<double>())));
+    }
+    html += "</tr>\n";
+  }
+  return boxed(html + "</table>\n");
 }
 
 std::string differing_table(const json& differing) {
@@ -80,7 +111,7 @@ std::string differing_table(const json& differing) {
     for (const auto& value : row["values"]) html += cell(value);
     html += "</tr>\n";
   }
-  return html + "</table>\n";
+  return boxed(html + "</table>\n");
 }
 
 // The suggestions of each `graft lr-find` run, readable without the script.
@@ -92,12 +123,8 @@ std::string lr_find_table(const json& runs) {
     for (const char* name : {"valley", "steep", "minimum"}) html += cell(run["suggestions"][name]);
     html += "</tr>\n";
   }
-  return html + "</table>\n";
+  return boxed(html + "</table>\n");
 }
-
-// A wide table (many metrics, long group labels) scrolls inside its own box, so the page itself
-// never grows wider than the window.
-std::string table_box(const std::string& table) { return "<div class=\"table-box\">\n" + table + "</div>\n"; }
 
 // JSON inside <script> must not contain "</" (it would end the element early); "<\/" is the
 // same JSON string.
@@ -128,11 +155,17 @@ std::string report_html(const json& data) {
                       escape(data["store"].get<std::string>()), escape(data["generated"].get<std::string>()));
   html += "<pre id=\"errors\" hidden></pre>\n";
   if (training) {
-    html += "<h2>Comparison</h2>\n" + table_box(comparison_table(data["comparison"]));
+    html += "<h2>Comparison</h2>\n" + comparison_table(data["comparison"]);
     html += "<h2>Learning curves</h2>\n<p class=\"meta\">One line per run, coloured by group; hover a line for its run.</p>\n";
-    html += "<div id=\"curves\" class=\"charts\"></div>\n";
-    html += "<h2>Learning-rate schedule</h2>\n<div id=\"lr\" class=\"charts\"></div>\n";
-    html += "<h2>Params that differ between runs</h2>\n" + table_box(differing_table(data["differing"]));
+    html += data["curves"].empty() ? "<p class=\"empty\">No metric was recorded at more than one epoch.</p>\n"
+                                   : "<div id=\"curves\" class=\"charts\"></div>\n";
+    if (!data["once"].empty()) {
+      html += "<h2>Measured once</h2>\n<p class=\"meta\">Metrics each run recorded at one epoch (the test split is "
+              "measured once, with the best checkpoint); hover a value for its epoch.</p>\n" + once_table(data);
+    }
+    html += "<h2>Learning-rate schedule</h2>\n<p class=\"meta\">One line per distinct schedule: runs whose LR "
+            "is the same at every step share a line.</p>\n<div id=\"lr\" class=\"charts\"></div>\n";
+    html += "<h2>Params that differ between runs</h2>\n" + differing_table(data["differing"]);
   } else {
     html += "<p class=\"empty\">No completed training run yet: nothing to compare.</p>\n";
   }
@@ -140,7 +173,7 @@ std::string report_html(const json& data) {
     html += "<h2>Learning-rate finder</h2>\n<p class=\"meta\">graft lr-find: the smoothed training loss while the "
             "learning rate grows exponentially, one chart per run, with fastai's suggestions marked (LRs for "
             "[train] lr; group scales apply on top).</p>\n";
-    html += table_box(lr_find_table(lr_find));
+    html += lr_find_table(lr_find);
     html += "<div id=\"lr-find\" class=\"charts\"></div>\n";
   }
   html += "<script type=\"application/json\" id=\"report-data\">" + embedded_json(data) + "</script>\n";
