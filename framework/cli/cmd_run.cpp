@@ -1,6 +1,7 @@
 // graft run FILE: validate everything, then train every trial and record it in the store; with
 // --jobs N, in N worker processes (parallel_run.hpp), which are this same command with the hidden
 // --worker-trials option.
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -10,8 +11,12 @@
 #include "cli/experiment_loader.hpp"
 #include "cli/output.hpp"
 #include "cli/parallel_run.hpp"
+#include "cli/rank_launch.hpp"
 #include "cli/training_commands.hpp"
+#include "distributed/process_group.hpp"
+#include "distributed/world.hpp"
 #include "engine/experiment_runner.hpp"
+#include "graft/errors.hpp"
 #include "graft/log.hpp"
 #include "graft/storage/epoch_numbers.hpp"
 #include "graft/storage/store.hpp"
@@ -23,6 +28,7 @@ struct RunArguments {
   ExperimentArguments experiment;
   bool no_progress = false;
   int jobs = 1;
+  int ranks = 1;  // --nproc-per-node
   bool rerun = false;
   std::vector<int> worker_trials;  // set only in a worker process
   int worker_threads = 0;
@@ -63,18 +69,40 @@ int exit_status(const engine::RunReport& report) {
   return report.failed > 0 ? 1 : 0;
 }
 
+// The collective timeout of the job's first trial: also how long the ranks wait for each other.
+std::chrono::seconds rendezvous_timeout(const experiment::Experiment& experiment) {
+  if (!experiment.trials.empty()) {
+    for (const auto& [key, value] : experiment.trials.front().flat)
+      if (key == "train.distributed_timeout") return std::chrono::seconds(std::get<std::int64_t>(value));
+  }
+  return std::chrono::seconds(300);
+}
+
 int run(const RunArguments& arguments, const Context& context) {
   auto loaded = load_experiment(arguments.experiment);
   const auto& experiment = loaded.experiment;
   const bool worker = !arguments.worker_trials.empty();
+  // A rank of a job torchrun, srun or --nproc-per-node started: it trains with the others.
+  const auto world = distributed::world_from_environment();
+  if (world && arguments.ranks > 1) {
+    throw InputError(fmt::format("--nproc-per-node inside a job that {} started (rank {} of {}): the launcher "
+                                 "already started the ranks; drop --nproc-per-node",
+                                 world->launcher, world->rank, world->size));
+  }
+  if (world && !world->primary() && log::level() < log::Level::Warning) log::set_level(log::Level::Warning);
+  const bool prints = !worker && (!world || world->primary());
   storage::check_store_location(context.store_path());  // before any trial loads its data
-  if (!worker) {
+  if (prints) {
     log::info("{}: {} trial(s) from {}, results in {}", experiment.name, experiment.trials.size(), experiment.file,
               context.store_path());
   }
-  if (arguments.jobs > 1 && !worker) {
-    ParallelRequest request{arguments.experiment, std::filesystem::absolute(context.store_path()), arguments.jobs,
-                            arguments.rerun};
+  ParallelRequest request{arguments.experiment, std::filesystem::absolute(context.store_path()), arguments.jobs,
+                          arguments.ranks, arguments.rerun};
+  if (worker && arguments.ranks > 1) {
+    // A worker of --jobs with --nproc-per-node: its trials, over ranks of its own.
+    return combined_status(launch_ranks(request, arguments.worker_trials, arguments.worker_threads));
+  }
+  if ((arguments.jobs > 1 || arguments.ranks > 1) && !worker) {
     const ParallelOutcome outcome = run_parallel(experiment, loaded.registry, request);
     print_outcome(context.store_path(), outcome.skipped, outcome.run_ids);
     return outcome.exit_status;
@@ -89,8 +117,14 @@ int run(const RunArguments& arguments, const Context& context) {
     options.default_threads = arguments.worker_threads;
     options.prepare_first = false;  // the parent prepared every trial before starting the workers
   }
+  std::unique_ptr<distributed::Rendezvous> rendezvous;
+  if (world) {
+    rendezvous = std::make_unique<distributed::Rendezvous>(*world, rendezvous_timeout(experiment));
+    options.rendezvous = rendezvous.get();
+    if (!world->primary()) options.show_progress = false;
+  }
   const auto report = engine::run_experiment(experiment, loaded.registry, options);
-  if (!worker) print_outcome(options.store_path, report.skipped, report.run_ids);  // the parent prints for workers
+  if (prints) print_outcome(options.store_path, report.skipped, report.run_ids);  // the parent prints for workers
   return exit_status(report);
 }
 
@@ -104,6 +138,10 @@ void add_run_command(CLI::App& app, Context& context) {
   command->add_option("-j,--jobs", arguments->jobs,
                       "train N trials at once in N worker processes, sharing the machine's cores (default 1)")
       ->check(CLI::Range(1, 256));
+  command->add_option("--nproc-per-node", arguments->ranks,
+                      "train each trial over N processes on this machine, data-parallel over c10d "
+                      "(docs/distributed.md); with --jobs J, J trials at once over N ranks each")
+      ->check(CLI::Range(1, 1024));
   command->add_flag("--rerun", arguments->rerun, "run trials again even when a completed run already did them");
   // Set by `--jobs` for its workers; not for people.
   command->add_option("--worker-trials", arguments->worker_trials)->delimiter(',')->group("");

@@ -9,17 +9,15 @@
 
 #include "graft/log.hpp"
 #include "graft/storage/store.hpp"
+#include "cli/rank_launch.hpp"
 #include "cli/worker_processes.hpp"
 
 namespace graft::cli {
-namespace {
 
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The hidden `graft run` options of a worker (cmd_run.cpp): its trials and thread count. It gets
-// --rerun because the completed trials were already left out here.
 std::vector<std::string> worker_command(const ParallelRequest& request, const std::vector<int>& trials, int threads) {
   const ExperimentArguments& arguments = request.arguments;
   std::vector<std::string> command = {"run", arguments.file, "--db", request.store_path.string(), "--no-progress",
@@ -30,12 +28,12 @@ std::vector<std::string> worker_command(const ParallelRequest& request, const st
   std::string list;
   for (int index : trials) list += (list.empty() ? "" : ",") + std::to_string(index);
   command.insert(command.end(), {"--worker-trials", list, "--worker-threads", std::to_string(threads)});
+  if (request.ranks_per_trial > 1) command.insert(command.end(), {"--nproc-per-node", std::to_string(request.ranks_per_trial)});
   return command;
 }
 
-// The runs the workers recorded: theirs by pid, started since they were.
 std::vector<std::int64_t> runs_of(const std::filesystem::path& store_path, const std::string& experiment,
-                                  const std::vector<WorkerExit>& workers, double since) {
+                                  const std::vector<WorkerExit>& workers, double since, bool by_pid) {
   std::vector<std::int64_t> ids;
   std::error_code ignored;
   if (!std::filesystem::exists(store_path, ignored)) return ids;
@@ -43,13 +41,14 @@ std::vector<std::int64_t> runs_of(const std::filesystem::path& store_path, const
   storage::RunFilter filter;
   filter.experiment = experiment;
   for (const auto& run : store.list_runs(filter)) {
-    const bool ours = std::any_of(workers.begin(), workers.end(), [&](const WorkerExit& w) { return w.pid == run.pid; });
+    // A worker that launched ranks of its own recorded its runs from its rank 0, a grandchild.
+    const bool ours = !by_pid ||
+                      std::any_of(workers.begin(), workers.end(), [&](const WorkerExit& w) { return w.pid == run.pid; });
     if (ours && run.started_at >= since) ids.push_back(run.id);
   }
   return ids;
 }
 
-// One status for all workers: interrupted wins, then bad input, then any other failure.
 int combined_status(const std::vector<WorkerExit>& workers) {
   int status = 0;
   for (const auto& worker : workers) {
@@ -65,8 +64,6 @@ int combined_status(const std::vector<WorkerExit>& workers) {
   }
   return status;
 }
-
-}  // namespace
 
 ParallelOutcome run_parallel(const experiment::Experiment& experiment, const host::Registry& registry,
                              const ParallelRequest& request) {
@@ -88,19 +85,26 @@ ParallelOutcome run_parallel(const experiment::Experiment& experiment, const hos
 
   const int workers = std::min<int>(request.jobs, static_cast<int>(pending.size()));
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(1, cores / request.jobs);
+  const int threads = std::max(1, cores / (workers * request.ranks_per_trial));
+  // A second of slack: started_at is written by the workers' clocks, which are this machine's.
+  const double since = unix_now() - 1;
+  if (workers == 1 && request.ranks_per_trial > 1) {
+    // One trial at a time over N ranks: the ranks are this process's own children.
+    const auto ranks = launch_ranks(request, pending, threads);
+    outcome.run_ids = runs_of(request.store_path, experiment.name, ranks, since);
+    outcome.exit_status = combined_status(ranks);
+    return outcome;
+  }
   // Round-robin: a sweep's neighbouring trials (often of similar cost) go to different workers.
   std::vector<std::vector<int>> shares(static_cast<std::size_t>(workers));
   for (std::size_t at = 0; at < pending.size(); ++at) shares[at % shares.size()].push_back(pending[at]);
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& share : shares) commands.push_back(worker_command(request, share, threads));
+  std::vector<WorkerCommand> commands;
+  for (const auto& share : shares) commands.push_back({worker_command(request, share, threads), {}});
 
   log::info("{}: {} trial(s) in {} worker process(es), {} LibTorch thread(s) each unless [train] threads is set",
             experiment.name, pending.size(), workers, threads);
-  // A second of slack: started_at is written by the workers' clocks, which are this machine's.
-  const double since = unix_now() - 1;
   const std::vector<WorkerExit> exits = run_workers(commands);
-  outcome.run_ids = runs_of(request.store_path, experiment.name, exits, since);
+  outcome.run_ids = runs_of(request.store_path, experiment.name, exits, since, request.ranks_per_trial == 1);
   outcome.exit_status = combined_status(exits);
   return outcome;
 }

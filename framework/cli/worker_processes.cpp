@@ -47,19 +47,29 @@ class ForwardSignals {
   struct sigaction old_term_ {};
 };
 
-pid_t spawn(const std::vector<std::string>& args) {
+pid_t spawn(const WorkerCommand& command) {
   std::vector<char*> argv;
   static char program[] = "graft";
   argv.push_back(program);
-  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const auto& arg : command.args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  // This process's environment, with the command's variables in place of any of the same name.
+  std::vector<std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string variable = *entry;
+    if (command.environment.count(variable.substr(0, variable.find('='))) == 0) variables.push_back(variable);
+  }
+  for (const auto& [name, value] : command.environment) variables.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (auto& variable : variables) envp.push_back(variable.data());
+  envp.push_back(nullptr);
 
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
   posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
-  const int code = posix_spawn(&pid, "/proc/self/exe", nullptr, &attributes, argv.data(), environ);
+  const int code = posix_spawn(&pid, "/proc/self/exe", nullptr, &attributes, argv.data(), envp.data());
   posix_spawnattr_destroy(&attributes);
   if (code != 0) throw std::runtime_error(fmt::format("cannot start a worker process: {}", std::strerror(code)));
   return pid;
@@ -78,7 +88,7 @@ WorkerExit exit_of(pid_t pid, int status) {
 
 }  // namespace
 
-std::vector<WorkerExit> run_workers(const std::vector<std::vector<std::string>>& commands) {
+std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands) {
   ForwardSignals forward;
   int forwarded = signals_received;  // only signals from now on are the workers' business
   std::vector<WorkerExit> exits(commands.size());

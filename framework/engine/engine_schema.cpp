@@ -42,6 +42,13 @@ ParamSchema train_table_schema() {
           .between(0, 64),
       int_param("prefetch_batches", 4, "batches prepared ahead per loader").between(1, 256),
       string_param("device", "auto", "where to train: auto picks CUDA when available").one_of({"auto", "cpu", "cuda"}),
+      string_param("distributed_backend", "auto",
+                   "c10d backend of a run over several processes (docs/distributed.md): auto is NCCL on CUDA "
+                   "where LibTorch has it, Gloo otherwise")
+          .one_of({"auto", "gloo", "nccl"}),
+      int_param("distributed_timeout", 300,
+                "seconds a rank waits in a collective (or for the others to arrive) before the run fails")
+          .between(1, 86400),
       string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
           .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
       int_param("early_stopping_patience", 0,

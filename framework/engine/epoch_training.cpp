@@ -100,14 +100,18 @@ std::map<std::string, double> EpochTraining::train(std::int64_t epoch, const std
     progress.step(static_cast<std::int64_t>(batches_seen), loss_value, examples_seen);
     if (accumulated < batches_in_step) continue;
     accumulated = 0;
-    if (contributed == 0) continue;  // every batch of the step was skipped: the weights stay as they were
-    optimizer_step_.apply();
+    // Every batch of the step skipped (on every rank): the weights stay as they were.
+    if (!optimizer_step_.apply(static_cast<std::int64_t>(contributed))) continue;
     ++step_;
-    window_loss += step_loss_sum / static_cast<double>(contributed);
-    ++window_steps;
+    if (contributed > 0) {
+      window_loss += step_loss_sum / static_cast<double>(contributed);
+      ++window_steps;
+    }
     // The last step of an epoch is summarised by the epoch's own rows below.
     if (step_ % settings.log_every_steps == 0 && batches_seen != batch_count) {
-      recorder_.record("train.loss", window_loss / static_cast<double>(window_steps), step_, epoch);
+      // Each rank's mean over its share of the batches; their mean is the global batches' loss.
+      const double mean_loss = window_steps > 0 ? window_loss / static_cast<double>(window_steps) : 0.0;
+      recorder_.record("train.loss", hooks_.mean(mean_loss), step_, epoch);
       recorder_.record("lr", lr, step_, epoch);
       window_loss = 0;
       window_steps = 0;
@@ -146,11 +150,14 @@ std::unique_ptr<BatchSource> EpochTraining::open_pass(std::size_t task, std::siz
   static const std::vector<std::size_t> kNoLengths;  // further tasks are not bucketed
   auto order = training_order(dataset.size(Split::Train), drawn_from, task == 0 ? train_lengths_ : kNoLengths,
                               trial_.settings.batch_size);
+  const TrainSettings& settings = trial_.settings;
   if (task == 0 && path == ForwardPath::CachedFeatures) {
-    return std::make_unique<CachedBatches>(features_.get(Split::Train, Mode::Train), std::move(order),
-                                           trial_.settings.training_batching());
+    return std::make_unique<CachedBatches>(
+        features_.get(Split::Train, Mode::Train),
+        training_share(std::move(order), settings.batch_size, settings.drop_last, hooks_.share),
+        Batching{share_batch_size(settings.batch_size, hooks_.share), settings.drop_last});
   }
-  return training_loader(dataset, *trial_.plugins.model, trial_.settings, std::move(order), drawn_from);
+  return training_loader(dataset, *trial_.plugins.model, settings, std::move(order), drawn_from, hooks_.share);
 }
 
 void EpochTraining::save(TrainingState& state) const {

@@ -10,6 +10,7 @@
 #include "engine/feature_cache.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/metric_names.hpp"
+#include "engine/training_batches.hpp"
 
 namespace graft::engine {
 
@@ -39,7 +40,7 @@ std::map<std::string, double> Evaluator::evaluate(Split split) {
     const Dataset& dataset = *trial_.plugins.tasks[task - 1].dataset;
     if (dataset.size(split) == 0) continue;
     model.module().eval();
-    BatchLoader loader(dataset, split, example_order(dataset.size(split), std::nullopt), collate_with(model),
+    BatchLoader loader(dataset, split, evaluation_share(example_order(dataset.size(split), std::nullopt), hooks_.share), collate_with(model),
                        trial_.settings.eval_loader());
     auto metrics = measure(
         loader, [&](const Batch& batch) { return task_heads_->logits(task, model.features(batch)); },
@@ -56,12 +57,12 @@ std::map<std::string, double> Evaluator::main_task(Split split) {
   const std::size_t examples = trial_.plugins.dataset->size(split);
   const std::string prefix = std::string(split_name(split)) + ".";
   if (backbone_frozen(model) && features_.cacheable(Mode::Eval)) {
-    CachedBatches batches(features_.get(split, Mode::Eval), example_order(examples, std::nullopt),
+    CachedBatches batches(features_.get(split, Mode::Eval), evaluation_share(example_order(examples, std::nullopt), hooks_.share),
                           Batching{trial_.settings.eval_batch_size, false});
     return named(prefix, measure(batches, [&model](const Batch& batch) { return model.head(batch.inputs); }, classes,
                                  trial_.device));
   }
-  BatchLoader loader(*trial_.plugins.dataset, split, example_order(examples, std::nullopt), collate_with(model),
+  BatchLoader loader(*trial_.plugins.dataset, split, evaluation_share(example_order(examples, std::nullopt), hooks_.share), collate_with(model),
                      trial_.settings.eval_loader());
   return named(prefix, measure(loader, [&model](const Batch& batch) { return model.forward(batch); }, classes,
                                trial_.device));

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "distributed/process_group.hpp"
+#include "engine/data_parallel.hpp"
 #include "engine/engine_schema.hpp"
 #include "engine/interrupt.hpp"
 #include "engine/run_description.hpp"
@@ -81,23 +83,32 @@ void count(RunReport& report, storage::RunStatus status) {
 }
 
 // Trains a trial whose run row exists (new, or reopened by resume) and records how it ended.
-TrainOutcome train_run(storage::Store& store, std::int64_t run_id, PreparedTrial& prepared, const RunOptions& options,
-                       bool resume, const std::string& label) {
+// `store`: null on a data-parallel rank other than 0, which records nothing.
+TrainOutcome train_run(storage::Store* store, std::int64_t run_id, PreparedTrial& prepared, const RunOptions& options,
+                       bool resume, const std::string& label, DataParallelTrial* parallel) {
   TrainerOptions trainer_options;
   trainer_options.layout = RunLayout{storage::run_folder(options.store_path, run_id)};
-  // Absolute, so the artifacts recorded in the store stay valid from any working folder.
-  trainer_options.cache_dir = std::filesystem::absolute(storage::cache_folder(options.store_path));
+  // Absolute, so the artifacts recorded in the store stay valid from any working folder. Only
+  // the rank that writes results caches features on disk: the others keep theirs in memory.
+  if (store) trainer_options.cache_dir = std::filesystem::absolute(storage::cache_folder(options.store_path));
   trainer_options.display_name = fmt::format("run {}", run_id);
-  trainer_options.show_progress = options.show_progress;
+  trainer_options.show_progress = options.show_progress && store != nullptr;
   trainer_options.resume = resume;
+  if (parallel) trainer_options.hooks = parallel->hooks();
 
   TrainOutcome outcome;
   {
-    RunRecorder recorder(store, run_id);
+    RunRecorder recorder = store ? RunRecorder(*store, run_id) : RunRecorder(run_id);
     record_references(recorder, prepared);
     outcome = train_trial(prepared, trainer_options, recorder);
+    if (parallel) {
+      const auto& sent = parallel->communication();
+      log::info("{}: {} gradient all-reduce(s), {:.1f} MB sent and {:.2f} s in collectives on this rank", label,
+                sent.steps, static_cast<double>(sent.bytes) / 1e6, sent.seconds);
+    }
   }
-  store.finish_run(run_id, outcome.status, outcome.error);
+  if (!store) return outcome;
+  store->finish_run(run_id, outcome.status, outcome.error);
   switch (outcome.status) {
     case storage::RunStatus::Completed:
       log::info("{}: run {} completed:{}", label, run_id, summary_line(outcome.summary));
@@ -109,6 +120,20 @@ TrainOutcome train_run(storage::Store& store, std::int64_t run_id, PreparedTrial
       log::error("{}: run {} failed: {}", label, run_id, outcome.error);
   }
   return outcome;
+}
+
+// The trial's process group when this process is one rank of several.
+std::optional<DataParallelTrial> data_parallel(const RunOptions& options, const std::string& name,
+                                               const PreparedTrial& prepared, const std::string& config_hash) {
+  std::optional<DataParallelTrial> parallel;
+  if (options.rendezvous) {
+    parallel.emplace(*options.rendezvous, name, prepared.settings, prepared.device.device.is_cuda(), config_hash);
+  }
+  return parallel;
+}
+
+bool writes_results(const std::optional<DataParallelTrial>& parallel) {
+  return !parallel || parallel->rank() == 0;
 }
 
 storage::Store open_for_writing(const std::filesystem::path& store_path) {
@@ -123,12 +148,29 @@ std::string trial_label(const experiment::Experiment& experiment, const experime
   return fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(), trial.name);
 }
 
+int world_size(const RunOptions& options);
+
 PreparedTrial prepared_for_store(const experiment::Experiment& experiment, const experiment::Trial& trial,
                                  const host::Registry& registry, const RunOptions& options) {
-  return prepare_trial(trial, registry,
-                       PreparationOptions::beside_store(options.store_path,
-                                                        std::filesystem::path(experiment.file).parent_path(),
-                                                        options.default_threads));
+  auto prepared = prepare_trial(trial, registry,
+                                PreparationOptions::beside_store(options.store_path,
+                                                                 std::filesystem::path(experiment.file).parent_path(),
+                                                                 options.default_threads));
+  check_batch_split(prepared.settings.batch_size, world_size(options));
+  return prepared;
+}
+
+int world_size(const RunOptions& options) { return options.rendezvous ? options.rendezvous->world().size : 1; }
+
+// The run's description, with the job's size and backend when several ranks train it.
+storage::NewRun described(const experiment::Experiment& experiment, const PreparedTrial& prepared,
+                          const std::optional<DataParallelTrial>& parallel) {
+  auto run = describe_run(experiment, prepared);
+  if (parallel) {
+    run.params.push_back(storage::ParamRow{"distributed.world_size", storage::Value(std::int64_t{parallel->size()})});
+    run.params.push_back(storage::ParamRow{"distributed.backend", storage::Value(parallel->backend())});
+  }
+  return run;
 }
 
 // The resolved config without the seed: trials equal in it are prepared once by prepare_trials.
@@ -201,11 +243,17 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     }
     PreparedTrial& prepared = *ready;
 
-    if (!store) store = open_for_writing(options.store_path);
-    const std::int64_t run_id = store->begin_run(describe_run(experiment, prepared));
+    // Every rank forms the trial's group (and compares configs) before rank 0 writes its row.
+    auto parallel = data_parallel(options, fmt::format("trial-{}", trial.index), prepared, trial.config_hash);
+    const bool writes = writes_results(parallel);
+    if (writes && !store) store = open_for_writing(options.store_path);
+    std::int64_t run_id = writes ? store->begin_run(described(experiment, prepared, parallel)) : 0;
+    if (parallel) run_id = parallel->from_primary(run_id);
     report.run_ids.push_back(run_id);
     log::info("{}: run {} started", label, run_id);
-    count(report, train_run(*store, run_id, prepared, options, /*resume=*/false, label).status);
+    const auto outcome = train_run(writes ? &*store : nullptr, run_id, prepared, options, /*resume=*/false, label,
+                                   parallel ? &*parallel : nullptr);
+    count(report, outcome.status);
   }
   return report;
 }
@@ -215,7 +263,10 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
   if (!std::filesystem::exists(options.store_path)) {
     throw InputError(fmt::format("no store at {} (--db?)", options.store_path.string()));
   }
-  auto store = open_for_writing(options.store_path);
+  // Rank 0 alone writes; the other ranks of a data-parallel resume only read the run.
+  const bool primary = !options.rendezvous || options.rendezvous->world().primary();
+  auto store = primary ? open_for_writing(options.store_path)
+                       : storage::Store::open(options.store_path, storage::Store::Access::ReadOnly);
   const auto run = store.get_run(run_id);
   if (!run) throw InputError(fmt::format("no run {} in {}", run_id, options.store_path.string()));
   const auto status = run->summary.status;
@@ -236,9 +287,17 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
   PreparedTrial prepared = prepare_trial(experiment.trials.at(0), registry,
                                          PreparationOptions::beside_store(options.store_path, {}, options.default_threads));
 
-  store.reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
-  log::info("{}: run {} resumed", label, run_id);
-  return train_run(store, run_id, prepared, options, /*resume=*/true, label).status;
+  check_batch_split(prepared.settings.batch_size, world_size(options));
+  // The same or another number of ranks goes on from the state rank 0 wrote (docs/distributed.md).
+  auto parallel = data_parallel(options, fmt::format("resume-{}", run_id), prepared, run->config_hash);
+  const bool writes = writes_results(parallel);
+  if (writes) {
+    store.reopen_run(run_id, training_state_step(state_file), storage::this_host(), static_cast<std::int64_t>(getpid()));
+    log::info("{}: run {} resumed", label, run_id);
+  }
+  return train_run(writes ? &store : nullptr, run_id, prepared, options, /*resume=*/true, label,
+                   parallel ? &*parallel : nullptr)
+      .status;
 }
 
 }  // namespace graft::engine

@@ -14,6 +14,9 @@
 namespace graft::host {
 class Registry;
 }
+namespace graft::distributed {
+class Rendezvous;
+}
 
 namespace graft::engine {
 
@@ -24,6 +27,9 @@ struct RunOptions {
   std::optional<std::vector<int>> trials; // indices (Trial::index) to run; all when unset
   int default_threads = 0;                // LibTorch threads when [train] threads is 0; 0: every core
   bool prepare_first = true;              // prepare_trials() before the first trains (a worker: its parent did)
+  // This process is one rank of a data-parallel job (docs/distributed.md): every trial is trained
+  // by all the job's ranks together, and rank 0 alone writes the store and the run folders.
+  distributed::Rendezvous* rendezvous = nullptr;
 };
 
 // A trial not run because a completed run already did it.

@@ -83,7 +83,7 @@ class RangeTest {
         // A NaN or infinite loss is recorded and ends the test below; it trains nothing.
         if (std::isfinite(loss_value)) {
           optimizer_step.backward(loss, 1);
-          optimizer_step.apply();
+          optimizer_step.apply(1);
         }
         ++step_;
         samples += batch.size();

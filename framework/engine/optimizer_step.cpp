@@ -16,10 +16,12 @@ void OptimizerStep::backward(const at::Tensor& loss, std::size_t batches_in_step
   (batches_in_step > 1 ? loss / static_cast<double>(batches_in_step) : loss).backward();
 }
 
-void OptimizerStep::apply() {
-  if (hooks_.synchronize_gradients) hooks_.synchronize_gradients(optimizer_.parameters());
+bool OptimizerStep::apply(std::int64_t contributed) {
+  if (hooks_.synchronize_gradients) contributed = hooks_.synchronize_gradients(optimizer_.parameters(), contributed);
+  if (contributed == 0) return false;
   if (clip_norm_ > 0) torch::nn::utils::clip_grad_norm_(optimizer_.parameters(), clip_norm_);
   optimizer_.step();
+  return true;
 }
 
 }  // namespace graft::engine

@@ -21,8 +21,9 @@ class OptimizerStep {
   void begin(double lr);
   // One batch's loss, of `batches_in_step` that make up the step.
   void backward(const at::Tensor& loss, std::size_t batches_in_step);
-  // After the step's last batch.
-  void apply();
+  // After the step's last batch, `contributed` of which this process back-propagated: false (and
+  // the weights as they were) when no batch of the step contributed on any process.
+  bool apply(std::int64_t contributed);
 
  private:
   ScaledOptimizer& optimizer_;

@@ -17,7 +17,10 @@ double unix_now() {
 }  // namespace
 
 RunRecorder::RunRecorder(storage::Store& store, std::int64_t run_id)
-    : store_(store), run_id_(run_id), last_flush_(std::chrono::steady_clock::now()) {}
+    : store_(&store), run_id_(run_id), last_flush_(std::chrono::steady_clock::now()) {}
+
+RunRecorder::RunRecorder(std::int64_t run_id)
+    : store_(nullptr), run_id_(run_id), last_flush_(std::chrono::steady_clock::now()) {}
 
 RunRecorder::~RunRecorder() {
   try {
@@ -28,7 +31,7 @@ RunRecorder::~RunRecorder() {
 }
 
 void RunRecorder::record(const std::string& key, double value, std::int64_t step, std::optional<std::int64_t> epoch) {
-  pending_.push_back(storage::MetricPoint{key, step, epoch, value, unix_now()});
+  if (store_) pending_.push_back(storage::MetricPoint{key, step, epoch, value, unix_now()});
 }
 
 void RunRecorder::flush_if_due() {
@@ -37,15 +40,18 @@ void RunRecorder::flush_if_due() {
 
 void RunRecorder::flush() {
   last_flush_ = std::chrono::steady_clock::now();
+  if (!store_) return;
   if (pending_.empty()) {
-    store_.heartbeat(run_id_);
+    store_->heartbeat(run_id_);
     return;
   }
-  store_.log_metrics(run_id_, pending_);
+  store_->log_metrics(run_id_, pending_);
   pending_.clear();
 }
 
-void RunRecorder::add_artifact(const storage::ArtifactRow& artifact) { store_.add_artifact(run_id_, artifact); }
+void RunRecorder::add_artifact(const storage::ArtifactRow& artifact) {
+  if (store_) store_->add_artifact(run_id_, artifact);
+}
 
 storage::ArtifactRow file_artifact(const std::string& name, const std::filesystem::path& path) {
   return storage::ArtifactRow{name, path.string(), sha256_file(path),

@@ -16,6 +16,8 @@ namespace graft::engine {
 class RunRecorder {
  public:
   RunRecorder(storage::Store& store, std::int64_t run_id);
+  // A recorder that keeps nothing: a data-parallel rank other than 0 measures what rank 0 records.
+  explicit RunRecorder(std::int64_t run_id);
   ~RunRecorder();  // flushes what is left (errors are logged, not thrown)
 
   void record(const std::string& key, double value, std::int64_t step, std::optional<std::int64_t> epoch);
@@ -26,7 +28,7 @@ class RunRecorder {
   std::int64_t run_id() const { return run_id_; }
 
  private:
-  storage::Store& store_;
+  storage::Store* store_;  // null: records nothing
   std::int64_t run_id_;
   std::vector<storage::MetricPoint> pending_;
   std::chrono::steady_clock::time_point last_flush_;

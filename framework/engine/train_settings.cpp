@@ -19,6 +19,8 @@ TrainSettings TrainSettings::from(const Params& train) {
   settings.loader_threads = static_cast<int>(train.get_int("loader_threads"));
   settings.prefetch_batches = static_cast<int>(train.get_int("prefetch_batches"));
   settings.device = train.get_string("device");
+  settings.distributed_backend = train.get_string("distributed_backend");
+  settings.distributed_timeout_s = train.get_int("distributed_timeout");
   settings.monitor = train.get_string("monitor");
   settings.early_stopping = EarlyStoppingOptions::from(train);
   settings.test_every_epoch = train.get_bool("test_every_epoch");

@@ -23,6 +23,8 @@ struct TrainSettings {
   Params table;  // the resolved [train] table: ScaledOptimizer reads its optimizer keys from it
 
   std::int64_t epochs = 10;
+  std::string distributed_backend = "auto";
+  std::int64_t distributed_timeout_s = 300;
   std::size_t batch_size = 64;
   std::size_t eval_batch_size = 256;
   bool drop_last = true;

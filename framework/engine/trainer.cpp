@@ -61,6 +61,7 @@ class TrialTrainer {
       task_heads_->module().to(trial_.device.device);
       groups.push_back(OptimizerGroup{"task_heads", task_heads_->parameters(), 1.0});
     }
+    share_weights();  // every rank starts from rank 0's weights
     ScaledOptimizer optimizer(settings_.table, groups);
     const std::size_t epoch_batches = trial_.plugins.strategy->task_order(0).size();
     const LrSchedule schedule(*trial_.plugins.scheduler, trial_.schedule, settings_.lr,
@@ -100,8 +101,10 @@ class TrialTrainer {
         state.early_stopping = early_stopping_.state();
         epochs.save(state);
         best_.save(state);
-        save_training_state(options_.layout.training_state(), state, model_.module(), optimizer.optimizer(),
-                            task_heads_ ? &task_heads_->module() : nullptr);
+        if (writes()) {
+          save_training_state(options_.layout.training_state(), state, model_.module(), optimizer.optimizer(),
+                              task_heads_ ? &task_heads_->module() : nullptr);
+        }
         progress.end_epoch(epoch_summary(measured));
       }
       if (!settings_.test_every_epoch) test_best_checkpoint(epochs.step());
@@ -110,7 +113,7 @@ class TrialTrainer {
     outcome.error = end.status == storage::RunStatus::Completed ? stop_reason : end.error;
     progress.message("");
     record_summary(outcome, epochs.step());
-    if (outcome.status == storage::RunStatus::Completed && !settings_.keep_state) {
+    if (writes() && outcome.status == storage::RunStatus::Completed && !settings_.keep_state) {
       // Only a failed or interrupted run can be resumed: a completed one's state is dead weight.
       std::error_code ignored;
       std::filesystem::remove(options_.layout.training_state(), ignored);
@@ -130,7 +133,22 @@ class TrialTrainer {
         recorder_.record(key, value, step, epoch);
       }
     }
-    checkpoints_.save_epoch(epoch, best_.update(epoch, measured), epoch_trained_backbone);
+    const bool improved = best_.update(epoch, measured);
+    if (writes()) checkpoints_.save_epoch(epoch, improved, epoch_trained_backbone);
+  }
+
+  bool writes() const { return options_.hooks.writes_results; }
+
+  // The weights of the rank that writes results on every rank (data-parallel training only).
+  void share_weights() {
+    if (!options_.hooks.share_weights) return;
+    std::vector<at::Tensor> weights;
+    for (auto* module : {&model_.module(), task_heads_ ? &task_heads_->module() : nullptr}) {
+      if (module == nullptr) continue;
+      for (const auto& parameter : module->parameters()) weights.push_back(parameter);
+      for (const auto& buffer : module->buffers()) weights.push_back(buffer);
+    }
+    options_.hooks.share_weights(weights);
   }
 
   // Early stopping, then the after_epoch hook: the reason to end the trial after `epoch`.
@@ -152,7 +170,11 @@ class TrialTrainer {
 
   // The test split, measured once with the weights the monitored metric chose.
   void test_best_checkpoint(std::int64_t step) {
-    if (best_.epoch() && checkpoints_.load("best")) features_.weights_changed();
+    // Rank 0 alone has the checkpoint; the others take its weights from it.
+    if (best_.epoch() && (!writes() || checkpoints_.load("best"))) {
+      share_weights();
+      features_.weights_changed();
+    }
     const std::int64_t epoch = best_.epoch() ? *best_.epoch() : settings_.epochs - 1;
     for (const auto& [key, value] : evaluator_.evaluate(Split::Test)) {
       recorder_.record(key, value, step, epoch);
@@ -176,7 +198,7 @@ class TrialTrainer {
     outcome.summary = best_.summary();
     try {
       for (const auto& [key, value] : outcome.summary) recorder_.record(key, value, step, std::nullopt);
-      checkpoints_.record(recorder_);
+      if (writes()) checkpoints_.record(recorder_);
       recorder_.flush();
     } catch (const std::exception& error) {
       log::error("could not record the summary of run {}: {}", recorder_.run_id(), error.what());

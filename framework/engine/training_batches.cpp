@@ -33,11 +33,36 @@ std::vector<std::size_t> training_order(std::size_t examples, std::uint64_t pass
   return order;
 }
 
+std::vector<std::size_t> training_share(std::vector<std::size_t> order, std::size_t batch_size, bool drop_last,
+                                        const DataShare& share) {
+  if (share.alone()) return order;
+  if (drop_last && order.size() >= batch_size) order.resize(order.size() / batch_size * batch_size);
+  for (std::size_t i = 0; order.size() % share.ranks != 0; ++i) order.push_back(order[i]);
+  std::vector<std::size_t> mine;
+  mine.reserve(order.size() / share.ranks);
+  for (std::size_t at = share.rank; at < order.size(); at += share.ranks) mine.push_back(order[at]);
+  return mine;
+}
+
+std::vector<std::size_t> evaluation_share(std::vector<std::size_t> order, const DataShare& share) {
+  if (share.alone()) return order;
+  std::vector<std::size_t> mine;
+  for (std::size_t at = share.rank; at < order.size(); at += share.ranks) mine.push_back(order[at]);
+  return mine;
+}
+
+std::size_t share_batch_size(std::size_t batch_size, const DataShare& share) {
+  return std::max<std::size_t>(1, batch_size / share.ranks);
+}
+
 std::unique_ptr<BatchLoader> training_loader(const Dataset& dataset, Model& model, const TrainSettings& settings,
-                                             std::vector<std::size_t> order, std::uint64_t pass_seed) {
+                                             std::vector<std::size_t> order, std::uint64_t pass_seed,
+                                             const DataShare& share) {
   return std::make_unique<BatchLoader>(
-      dataset, Split::Train, std::move(order), collate_with(model),
-      settings.loader(settings.batch_size, Mode::Train, mix_seed(pass_seed, kAugmentStream), settings.drop_last));
+      dataset, Split::Train, training_share(std::move(order), settings.batch_size, settings.drop_last, share),
+      collate_with(model),
+      settings.loader(share_batch_size(settings.batch_size, share), Mode::Train, mix_seed(pass_seed, kAugmentStream),
+                      settings.drop_last));
 }
 
 }  // namespace graft::engine

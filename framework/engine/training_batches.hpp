@@ -9,6 +9,7 @@
 
 #include "engine/batch_loader.hpp"
 #include "engine/train_settings.hpp"
+#include "engine/training_hooks.hpp"
 #include "graft/dataset.hpp"
 #include "graft/model.hpp"
 
@@ -30,8 +31,23 @@ std::uint64_t task_heads_seed(std::uint64_t trial_seed);
 std::vector<std::size_t> training_order(std::size_t examples, std::uint64_t pass_seed,
                                         const std::vector<std::size_t>& lengths, std::size_t batch_size);
 
+// One rank's share of a pass's order (DistributedSampler's rule: every ranks-th example, from
+// the rank's own): its batches of batch_size / ranks are, rank by rank, the pass's global batches
+// of batch_size. With drop_last the order is first cut to whole global batches; without, it is
+// padded to a multiple of `ranks` with its own first examples (as DistributedSampler pads), so
+// that every rank has as many batches. Alone, the order itself.
+std::vector<std::size_t> training_share(std::vector<std::size_t> order, std::size_t batch_size, bool drop_last,
+                                        const DataShare& share);
+// One rank's share of an evaluation split: every ranks-th example, no padding (each example is
+// measured once, and the metrics are summed over the ranks).
+std::vector<std::size_t> evaluation_share(std::vector<std::size_t> order, const DataShare& share);
+// The batch size of one rank's share of the batches (batch_size / ranks; a multiple, checked
+// when the trial is prepared).
+std::size_t share_batch_size(std::size_t batch_size, const DataShare& share);
+
 // The pass's batches through the model's collate, in `order`, augmented from the pass's seed.
 std::unique_ptr<BatchLoader> training_loader(const Dataset& dataset, Model& model, const TrainSettings& settings,
-                                             std::vector<std::size_t> order, std::uint64_t pass_seed);
+                                             std::vector<std::size_t> order, std::uint64_t pass_seed,
+                                             const DataShare& share = {});
 
 }  // namespace graft::engine
