@@ -52,6 +52,7 @@ std::vector<std::int64_t> runs_of(const std::filesystem::path& store_path, const
 int combined_status(const std::vector<WorkerExit>& workers) {
   int status = 0;
   for (const auto& worker : workers) {
+    if (worker.stopped) continue;  // the failure of another worker ended it: that one's status counts
     if (worker.signal != 0 && worker.signal != SIGINT) {
       log::error("worker {} was ended by signal {}", worker.pid, worker.signal);
     }

@@ -46,7 +46,8 @@ std::vector<WorkerExit> launch_ranks(const std::vector<std::string>& args, int r
   }
   log::info("{} rank(s) on 127.0.0.1:{}, {} LibTorch thread(s) each unless [train] threads is set", ranks, port,
             threads);
-  return run_workers(commands);
+  // A job cannot go on without any of its ranks: the first to fail stops the others.
+  return run_workers(commands, /*stop_all_on_failure=*/true);
 }
 
 std::vector<WorkerExit> launch_ranks(const ParallelRequest& request, const std::vector<int>& trials, int threads) {

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -88,7 +89,8 @@ WorkerExit exit_of(pid_t pid, int status) {
 
 }  // namespace
 
-std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands) {
+std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands, bool stop_all_on_failure,
+                                    int grace_seconds) {
   ForwardSignals forward;
   int forwarded = signals_received;  // only signals from now on are the workers' business
   std::vector<WorkerExit> exits(commands.size());
@@ -106,6 +108,8 @@ std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands) 
 
   // Polls rather than blocking in waitpid, so a signal is forwarded at once whichever worker
   // ends first. 50 ms is nothing next to a trial's minutes.
+  std::optional<std::chrono::steady_clock::time_point> stopping_since;  // since a worker failed
+  int last_signal = 0;
   for (auto left = std::count(running.begin(), running.end(), true); left > 0;) {
     for (; forwarded < signals_received; ++forwarded) {
       for (std::size_t index = 0; index < commands.size(); ++index) {
@@ -118,8 +122,25 @@ std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands) 
       const pid_t done = waitpid(exits[index].pid, &status, WNOHANG);
       if (done == exits[index].pid || (done < 0 && errno != EINTR)) {
         exits[index] = done < 0 ? WorkerExit{exits[index].pid, 1, 0} : exit_of(done, status);
+        exits[index].stopped = stopping_since.has_value();
         running[index] = false;
         --left;
+        if (stop_all_on_failure && exits[index].exit_status != 0 && !stopping_since) {
+          stopping_since = std::chrono::steady_clock::now();
+        }
+      }
+    }
+    if (stopping_since) {
+      // The others usually fail on their own at once (their collective loses its peer) and say
+      // why; only one that is stuck gets the signals.
+      const auto waited = std::chrono::steady_clock::now() - *stopping_since;
+      const int signal = waited > std::chrono::seconds(grace_seconds + 5) ? SIGKILL
+                         : waited > std::chrono::seconds(grace_seconds) ? SIGTERM
+                                                                        : 0;
+      if (signal != 0 && signal != last_signal) {
+        last_signal = signal;
+        for (std::size_t other = 0; other < commands.size(); ++other)
+          if (running[other]) kill(exits[other].pid, signal);
       }
     }
     if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -13,6 +13,7 @@ struct WorkerExit {
   pid_t pid = 0;
   int exit_status = 0;  // the worker's exit status; 128 + N when signal N ended it
   int signal = 0;       // the signal that ended it, 0 when it exited
+  bool stopped = false;  // ended because another worker failed (run_workers' stop_all_on_failure)
 };
 
 struct WorkerCommand {
@@ -26,6 +27,12 @@ struct WorkerCommand {
 // SIGINT: the first asks them to stop after the current step, a second ends them. Returns in the
 // order of `commands`. Throws std::runtime_error when a worker cannot be started (the ones
 // already started are interrupted and waited for first).
-std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands);
+//
+// With `stop_all_on_failure` (the ranks of one job, which cannot go on without each other), the
+// first worker that fails makes the others stop: those still running `grace_seconds` later (one
+// stuck waiting for a rendezvous that will never form) get SIGTERM, and SIGKILL 5 s after. The
+// exits of workers that ended after the first failure carry `stopped`.
+std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands, bool stop_all_on_failure = false,
+                                    int grace_seconds = 10);
 
 }  // namespace graft::cli

@@ -3,18 +3,54 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include "graft/batch_norm.hpp"
 #include "graft/errors.hpp"
+#include "graft/log.hpp"
 
 namespace graft::engine {
 
+namespace {
+
+// BatchNorm layers of LibTorch's own class: sync_batchnorm cannot reach them.
+std::size_t unsynchronisable_batch_norms(torch::nn::Module& model) {
+  std::size_t count = 0;
+  for (const auto& module : model.modules()) {
+    if (module->as<torch::nn::BatchNorm1d>() || module->as<torch::nn::BatchNorm2d>() ||
+        module->as<torch::nn::BatchNorm3d>())
+      ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
 DataParallelTrial::DataParallelTrial(distributed::Rendezvous& rendezvous, const std::string& name,
-                                     const TrainSettings& settings, bool cuda, const std::string& config_hash) {
+                                     const TrainSettings& settings, bool cuda, const std::string& config_hash,
+                                     torch::nn::Module& model) {
   distributed::GroupOptions options;
   options.backend = settings.distributed_backend;
   options.timeout = std::chrono::seconds(settings.distributed_timeout_s);
   group_ = std::make_unique<distributed::ProcessGroup>(rendezvous, name, options, cuda);
   group_->check_same("trial config hash", config_hash);
   averaging_ = std::make_unique<distributed::GradientAveraging>(*group_);
+  if (settings.sync_batchnorm) {
+    if (const auto foreign = unsynchronisable_batch_norms(model)) {
+      log::warn("sync_batchnorm: {} BatchNorm layer(s) of the model are LibTorch's own and normalise by each "
+                "rank's examples alone; build them from graft::BatchNorm2d (graft/batch_norm.hpp)",
+                foreign);
+    }
+    auto* group = group_.get();
+    set_batch_statistics_sum([group](const at::Tensor& local) {
+      std::vector<at::Tensor> tensor = {local};
+      group->all_reduce_sum(tensor);
+      return tensor[0];
+    });
+    synchronises_batch_norm_ = true;
+  }
+}
+
+DataParallelTrial::~DataParallelTrial() {
+  if (synchronises_batch_norm_) set_batch_statistics_sum(nullptr);
 }
 
 std::int64_t DataParallelTrial::from_primary(std::int64_t value) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include <torch/nn/module.h>
+
 #include "distributed/gradient_averaging.hpp"
 #include "distributed/process_group.hpp"
 #include "engine/train_settings.hpp"
@@ -17,9 +19,14 @@ namespace graft::engine {
 class DataParallelTrial {
  public:
   // Forms the trial's process group (`name`: unique in the job) and checks that every rank
-  // resolved the same trial (`config_hash`): InputError on every rank when one differs.
+  // resolved the same trial (`config_hash`): InputError on every rank when one differs. With
+  // sync_batchnorm, the graft::BatchNorm2d layers of `model` normalise over every rank's
+  // examples until the trial ends.
   DataParallelTrial(distributed::Rendezvous& rendezvous, const std::string& name, const TrainSettings& settings,
-                    bool cuda, const std::string& config_hash);
+                    bool cuda, const std::string& config_hash, torch::nn::Module& model);
+  ~DataParallelTrial();
+  DataParallelTrial(const DataParallelTrial&) = delete;
+  DataParallelTrial& operator=(const DataParallelTrial&) = delete;
 
   int rank() const { return group_->rank(); }
   int size() const { return group_->size(); }
@@ -33,6 +40,7 @@ class DataParallelTrial {
  private:
   std::unique_ptr<distributed::ProcessGroup> group_;
   std::unique_ptr<distributed::GradientAveraging> averaging_;
+  bool synchronises_batch_norm_ = false;
 };
 
 // InputError unless `batch_size` (the global batch) splits evenly over `ranks`.

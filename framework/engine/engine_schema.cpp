@@ -46,6 +46,9 @@ ParamSchema train_table_schema() {
                    "c10d backend of a run over several processes (docs/distributed.md): auto is NCCL on CUDA "
                    "where LibTorch has it, Gloo otherwise")
           .one_of({"auto", "gloo", "nccl"}),
+      bool_param("sync_batchnorm", false,
+                 "over several ranks: BatchNorm layers normalise by the statistics of every rank's examples "
+                 "together, as one process over the global batch would (graft::BatchNorm2d layers)"),
       int_param("distributed_timeout", 300,
                 "seconds a rank waits in a collective (or for the others to arrive) before the run fails")
           .between(1, 86400),

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <set>
 #include <system_error>
@@ -123,16 +124,15 @@ TrainOutcome train_run(storage::Store* store, std::int64_t run_id, PreparedTrial
 }
 
 // The trial's process group when this process is one rank of several.
-std::optional<DataParallelTrial> data_parallel(const RunOptions& options, const std::string& name,
-                                               const PreparedTrial& prepared, const std::string& config_hash) {
-  std::optional<DataParallelTrial> parallel;
-  if (options.rendezvous) {
-    parallel.emplace(*options.rendezvous, name, prepared.settings, prepared.device.device.is_cuda(), config_hash);
-  }
-  return parallel;
+std::unique_ptr<DataParallelTrial> data_parallel(const RunOptions& options, const std::string& name,
+                                                 PreparedTrial& prepared, const std::string& config_hash) {
+  if (!options.rendezvous) return nullptr;
+  return std::make_unique<DataParallelTrial>(*options.rendezvous, name, prepared.settings,
+                                             prepared.device.device.is_cuda(), config_hash,
+                                             prepared.plugins.model->module());
 }
 
-bool writes_results(const std::optional<DataParallelTrial>& parallel) {
+bool writes_results(const std::unique_ptr<DataParallelTrial>& parallel) {
   return !parallel || parallel->rank() == 0;
 }
 
@@ -164,7 +164,7 @@ int world_size(const RunOptions& options) { return options.rendezvous ? options.
 
 // The run's description, with the job's size and backend when several ranks train it.
 storage::NewRun described(const experiment::Experiment& experiment, const PreparedTrial& prepared,
-                          const std::optional<DataParallelTrial>& parallel) {
+                          const std::unique_ptr<DataParallelTrial>& parallel) {
   auto run = describe_run(experiment, prepared);
   if (parallel) {
     run.params.push_back(storage::ParamRow{"distributed.world_size", storage::Value(std::int64_t{parallel->size()})});
@@ -252,7 +252,7 @@ RunReport run_experiment(const experiment::Experiment& experiment, const host::R
     report.run_ids.push_back(run_id);
     log::info("{}: run {} started", label, run_id);
     const auto outcome = train_run(writes ? &*store : nullptr, run_id, prepared, options, /*resume=*/false, label,
-                                   parallel ? &*parallel : nullptr);
+                                   parallel.get());
     count(report, outcome.status);
   }
   return report;
@@ -296,7 +296,7 @@ storage::RunStatus resume_run(std::int64_t run_id, const host::Registry& registr
     log::info("{}: run {} resumed", label, run_id);
   }
   return train_run(writes ? &store : nullptr, run_id, prepared, options, /*resume=*/true, label,
-                   parallel ? &*parallel : nullptr)
+                   parallel.get())
       .status;
 }
 

@@ -21,6 +21,7 @@ TrainSettings TrainSettings::from(const Params& train) {
   settings.device = train.get_string("device");
   settings.distributed_backend = train.get_string("distributed_backend");
   settings.distributed_timeout_s = train.get_int("distributed_timeout");
+  settings.sync_batchnorm = train.get_bool("sync_batchnorm");
   settings.monitor = train.get_string("monitor");
   settings.early_stopping = EarlyStoppingOptions::from(train);
   settings.test_every_epoch = train.get_bool("test_every_epoch");

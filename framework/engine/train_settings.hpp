@@ -25,6 +25,7 @@ struct TrainSettings {
   std::int64_t epochs = 10;
   std::string distributed_backend = "auto";
   std::int64_t distributed_timeout_s = 300;
+  bool sync_batchnorm = false;
   std::size_t batch_size = 64;
   std::size_t eval_batch_size = 256;
   bool drop_last = true;

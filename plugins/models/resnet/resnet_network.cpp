@@ -22,7 +22,7 @@ nn::Conv2d conv1x1(std::int64_t in, std::int64_t out, std::int64_t stride = 1) {
 // Empty (null) when the block keeps its input's shape.
 nn::Sequential shortcut(std::int64_t in, std::int64_t out, std::int64_t stride) {
   if (stride == 1 && in == out) return nn::Sequential{nullptr};
-  return nn::Sequential(conv1x1(in, out, stride), nn::BatchNorm2d(out));
+  return nn::Sequential(conv1x1(in, out, stride), graft::BatchNorm2d(out));
 }
 
 at::Tensor add_shortcut(const at::Tensor& branch, const at::Tensor& x, nn::Sequential& downsample) {
@@ -34,9 +34,9 @@ struct BasicBlock : ResidualBlock {
 
   BasicBlock(std::int64_t in, std::int64_t planes, std::int64_t stride, nn::Sequential shortcut_layers) {
     conv1 = register_module("conv1", conv3x3(in, planes, stride));
-    bn1 = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1 = register_module("bn1", graft::BatchNorm2d(planes));
     conv2 = register_module("conv2", conv3x3(planes, planes));
-    bn2 = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2 = register_module("bn2", graft::BatchNorm2d(planes));
     if (shortcut_layers) downsample = register_module("downsample", shortcut_layers);
   }
 
@@ -45,10 +45,10 @@ struct BasicBlock : ResidualBlock {
     return add_shortcut(branch, x, downsample);
   }
 
-  nn::BatchNorm2d last_batch_norm() const override { return bn2; }
+  graft::BatchNorm2d last_batch_norm() const override { return bn2; }
 
   nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  graft::BatchNorm2d bn1{nullptr}, bn2{nullptr};
   nn::Sequential downsample{nullptr};
 };
 
@@ -57,11 +57,11 @@ struct Bottleneck : ResidualBlock {
 
   Bottleneck(std::int64_t in, std::int64_t planes, std::int64_t stride, nn::Sequential shortcut_layers) {
     conv1 = register_module("conv1", conv1x1(in, planes));
-    bn1 = register_module("bn1", nn::BatchNorm2d(planes));
+    bn1 = register_module("bn1", graft::BatchNorm2d(planes));
     conv2 = register_module("conv2", conv3x3(planes, planes, stride));
-    bn2 = register_module("bn2", nn::BatchNorm2d(planes));
+    bn2 = register_module("bn2", graft::BatchNorm2d(planes));
     conv3 = register_module("conv3", conv1x1(planes, planes * kExpansion));
-    bn3 = register_module("bn3", nn::BatchNorm2d(planes * kExpansion));
+    bn3 = register_module("bn3", graft::BatchNorm2d(planes * kExpansion));
     if (shortcut_layers) downsample = register_module("downsample", shortcut_layers);
   }
 
@@ -71,10 +71,10 @@ struct Bottleneck : ResidualBlock {
     return add_shortcut(bn3->forward(conv3->forward(branch)), x, downsample);
   }
 
-  nn::BatchNorm2d last_batch_norm() const override { return bn3; }
+  graft::BatchNorm2d last_batch_norm() const override { return bn3; }
 
   nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
-  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
+  graft::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   nn::Sequential downsample{nullptr};
 };
 
@@ -118,7 +118,7 @@ void initialise(nn::Module& net, bool zero_init_residual) {
   for (const auto& module : net.modules(/*include_self=*/false)) {
     if (auto* conv = module->as<nn::Conv2d>()) {
       nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* norm = module->as<nn::BatchNorm2d>()) {
+    } else if (auto* norm = module->as<graft::BatchNorm2d>()) {
       nn::init::ones_(norm->weight);
       nn::init::zeros_(norm->bias);
     }
@@ -140,7 +140,7 @@ ResNetNet::ResNetNet(const Architecture& architecture, std::int64_t num_classes)
   const auto stem = architecture.small_stem ? nn::Conv2dOptions(architecture.in_channels, 64, 3).stride(1).padding(1)
                                             : nn::Conv2dOptions(architecture.in_channels, 64, 7).stride(2).padding(3);
   conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(stem).bias(false)));
-  bn1 = register_module("bn1", nn::BatchNorm2d(64));
+  bn1 = register_module("bn1", graft::BatchNorm2d(64));
   std::int64_t width = 64;
   nn::Sequential* layers[] = {&layer1, &layer2, &layer3, &layer4};
   for (int index = 0; index < 4; ++index) {

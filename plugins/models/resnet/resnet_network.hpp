@@ -7,6 +7,8 @@
 
 #include <torch/torch.h>
 
+#include "graft/batch_norm.hpp"
+
 namespace graft::resnet {
 
 struct Architecture {
@@ -24,7 +26,7 @@ struct ResidualBlock : torch::nn::Module {
   virtual at::Tensor forward(const at::Tensor& x) = 0;
   // The BatchNorm ending the branch, zeroed by zero_init_residual so that the block starts as
   // the identity.
-  virtual torch::nn::BatchNorm2d last_batch_norm() const = 0;
+  virtual graft::BatchNorm2d last_batch_norm() const = 0;
 };
 
 struct ResNetNet : torch::nn::Module {
@@ -35,7 +37,7 @@ struct ResNetNet : torch::nn::Module {
   at::Tensor head(const at::Tensor& features) { return fc->forward(features); }
 
   torch::nn::Conv2d conv1{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr};
+  graft::BatchNorm2d bn1{nullptr};
   torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
   torch::nn::Linear fc{nullptr};
 

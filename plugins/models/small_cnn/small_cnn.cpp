@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include "graft/batch_norm.hpp"
 #include "graft/errors.hpp"
 #include "graft/model.hpp"
 
@@ -20,7 +21,7 @@ struct Shape {
 torch::nn::Sequential conv_block(std::int64_t in, std::int64_t out) {
   return torch::nn::Sequential(
       torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, /*kernel_size=*/3).padding(1).bias(false)),
-      torch::nn::BatchNorm2d(out), torch::nn::ReLU(), torch::nn::MaxPool2d(/*kernel_size=*/2));
+      graft::BatchNorm2d(out), torch::nn::ReLU(), torch::nn::MaxPool2d(/*kernel_size=*/2));
 }
 
 struct SmallCnnNet : torch::nn::Module {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include "graft/batch_norm.hpp"
 #include "graft/errors.hpp"
 #include "graft/image_classifier.hpp"
 
@@ -40,7 +41,7 @@ nn::Sequential make_features(const std::vector<std::int64_t>& layout, std::int64
       continue;
     }
     features->push_back(nn::Conv2d(nn::Conv2dOptions(channels, entry, 3).padding(1)));
-    if (batch_norm) features->push_back(nn::BatchNorm2d(entry));
+    if (batch_norm) features->push_back(graft::BatchNorm2d(entry));
     features->push_back(nn::ReLU());
     channels = entry;
   }
@@ -53,7 +54,7 @@ void initialise(nn::Module& net) {
     if (auto* conv = module->as<nn::Conv2d>()) {
       nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
       nn::init::zeros_(conv->bias);
-    } else if (auto* norm = module->as<nn::BatchNorm2d>()) {
+    } else if (auto* norm = module->as<graft::BatchNorm2d>()) {
       nn::init::ones_(norm->weight);
       nn::init::zeros_(norm->bias);
     } else if (auto* linear = module->as<nn::Linear>()) {
