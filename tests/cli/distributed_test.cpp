@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -301,4 +302,28 @@ TEST_CASE("a rank killed mid-run stops the others with an error naming the rank,
   INFO(resumed.err);
   REQUIRE(resumed.status == 0);
   check_same_metrics(expected, metric_rows(folder / "graft.db", 1));
+}
+
+TEST_CASE("with sync_batchnorm, BatchNorm layers that train give the metrics of one process", "[distributed]") {
+  // The whole small CNN trains: its BatchNorm layers normalise by batch statistics.
+  const std::vector<std::string> full = with(kNoDropout, {"--set", "strategy.plugin=full"});
+  const auto expected = one_process_metrics("dp-bn-reference", full);
+  const auto ranks = [&](const std::string& name, bool sync) {
+    graft::testing::TempFolder folder(name);
+    const auto file = graft::testing::write_tiny_experiment(folder.path(), kFrozenBackbone);
+    const auto run = run_graft(folder.path(),
+                               with({"run", file.string(), "--no-progress", "--nproc-per-node", "2", "--set",
+                                     std::string("train.sync_batchnorm=") + (sync ? "true" : "false")},
+                                    full));
+    INFO(run.err);
+    REQUIRE(run.status == 0);
+    return metric_rows(folder / "graft.db", 1);
+  };
+  check_same_metrics(expected, ranks("dp-bn-sync", true));
+  // Without it each rank normalises by its half of the batch: the first epoch already differs.
+  const auto local = ranks("dp-bn-local", false);
+  const auto first_val_loss = std::find_if(expected.begin(), expected.end(),
+                                           [](const auto& row) { return row.first.rfind("val.loss@", 0) == 0; });
+  REQUIRE(first_val_loss != expected.end());
+  CHECK(std::abs(local.at(first_val_loss->first) - first_val_loss->second) > 1e-4);
 }
