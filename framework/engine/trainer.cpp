@@ -170,10 +170,12 @@ class TrialTrainer {
 
   // The test split, measured once with the weights the monitored metric chose.
   void test_best_checkpoint(std::int64_t step) {
-    // Rank 0 alone has the checkpoint; the others take its weights from it.
-    if (best_.epoch() && (!writes() || checkpoints_.load("best"))) {
+    // Rank 0 alone has the checkpoint; the others take its weights (every rank shares, so that
+    // the collective matches even when there was nothing to load).
+    if (best_.epoch()) {
+      const bool changed = !writes() || checkpoints_.load("best");
       share_weights();
-      features_.weights_changed();
+      if (changed) features_.weights_changed();
     }
     const std::int64_t epoch = best_.epoch() ? *best_.epoch() : settings_.epochs - 1;
     for (const auto& [key, value] : evaluator_.evaluate(Split::Test)) {
