@@ -34,10 +34,12 @@ std::map<std::string, Section> sections(const Trial& trial) {
 // Keys that do not change what a trial computes: how many repeats there are (each trial has its
 // own seed), the prose about it, and which files a run keeps on disk. Left out of the hash, so
 // that raising repeats from 3 to 5, rewording the description or keeping fewer checkpoints finds
-// the runs already done (graft run skips them).
+// the runs already done (graft run skips them). How the ranks of a data-parallel run talk (the
+// backend, its timeout) does not change what they compute either.
 bool outside_hash(const std::string& table, const std::string& key) {
   if (table == "experiment") return key == "repeats" || key == "description";
-  return table == "train" && (key == "checkpoints" || key == "keep_state");
+  return table == "train" && (key == "checkpoints" || key == "keep_state" || key == "distributed_backend" ||
+                              key == "distributed_timeout");
 }
 
 }  // namespace
