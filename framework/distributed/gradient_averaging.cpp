@@ -25,19 +25,29 @@ std::vector<std::vector<at::Tensor>> buckets_of(const std::vector<at::Tensor>& t
   return buckets;
 }
 
-// Sums `tensors` over the ranks and divides by their number, through one flat copy.
-std::size_t average_bucket(ProcessGroup& group, const std::vector<at::Tensor>& tensors) {
-  std::vector<at::Tensor> flat_parts;
-  flat_parts.reserve(tensors.size());
-  for (const auto& tensor : tensors) flat_parts.push_back(tensor.reshape(-1));
-  std::vector<at::Tensor> flat = {torch::cat(flat_parts)};
-  group.all_reduce_sum(flat);
-  flat[0].div_(group.size());
+// One flat copy of a bucket's tensors, for one collective.
+at::Tensor flattened(const std::vector<at::Tensor>& tensors) {
+  std::vector<at::Tensor> parts;
+  parts.reserve(tensors.size());
+  for (const auto& tensor : tensors) parts.push_back(tensor.reshape(-1));
+  return torch::cat(parts);
+}
+
+// The flat copy's values back into the tensors it was made from.
+void copy_back(const at::Tensor& flat, const std::vector<at::Tensor>& tensors) {
   std::int64_t offset = 0;
   for (const auto& tensor : tensors) {
-    tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
+    tensor.copy_(flat.narrow(0, offset, tensor.numel()).view_as(tensor));
     offset += tensor.numel();
   }
+}
+
+// Sums `tensors` over the ranks and divides by their number; returns the bytes sent.
+std::size_t average_bucket(ProcessGroup& group, const std::vector<at::Tensor>& tensors) {
+  std::vector<at::Tensor> flat = {flattened(tensors)};
+  group.all_reduce_sum(flat);
+  flat[0].div_(group.size());
+  copy_back(flat[0], tensors);
   return static_cast<std::size_t>(flat[0].numel()) * flat[0].element_size();
 }
 
@@ -76,16 +86,10 @@ std::int64_t GradientAveraging::average(const std::vector<at::Tensor>& parameter
 
 void broadcast_values(ProcessGroup& group, const std::vector<at::Tensor>& tensors, int root) {
   torch::NoGradGuard no_grad;
-  for (const auto& bucket : buckets_of(tensors, 25u << 20)) {
-    std::vector<at::Tensor> flat_parts;
-    for (const auto& tensor : bucket) flat_parts.push_back(tensor.reshape(-1));
-    std::vector<at::Tensor> flat = {torch::cat(flat_parts)};
+  for (const auto& bucket : buckets_of(tensors, kBucketBytes)) {
+    std::vector<at::Tensor> flat = {flattened(bucket)};
     group.broadcast(flat, root);
-    std::int64_t offset = 0;
-    for (const auto& tensor : bucket) {
-      tensor.copy_(flat[0].narrow(0, offset, tensor.numel()).view_as(tensor));
-      offset += tensor.numel();
-    }
+    copy_back(flat[0], bucket);
   }
 }
 

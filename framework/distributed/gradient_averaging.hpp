@@ -14,6 +14,9 @@
 
 namespace graft::distributed {
 
+// DDP's default bucket: big enough that a collective's latency is small next to its transfer.
+inline constexpr std::size_t kBucketBytes = 25u << 20;
+
 struct CommunicationStats {
   std::int64_t steps = 0;
   std::int64_t bytes = 0;      // gradient bytes all-reduced by this rank, all steps
@@ -22,7 +25,7 @@ struct CommunicationStats {
 
 class GradientAveraging {
  public:
-  explicit GradientAveraging(ProcessGroup& group, std::size_t bucket_bytes = 25u << 20);
+  explicit GradientAveraging(ProcessGroup& group, std::size_t bucket_bytes = kBucketBytes);
 
   // Averages the gradients of `parameters` over the ranks. A parameter that has a gradient on
   // some rank but none here (a head this rank's batches skipped) joins with zeros; one that has

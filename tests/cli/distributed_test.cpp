@@ -22,6 +22,7 @@
 #include <catch2/catch.hpp>
 
 #include "experiment_files.hpp"
+#include "store_progress.hpp"
 #include "graft/storage/store.hpp"
 #include "support/run_graft.hpp"
 #include "support/temp_folder.hpp"
@@ -255,16 +256,6 @@ pid_t rank_child(pid_t parent, int rank) {
   return 0;
 }
 
-bool has_finished_an_epoch(const std::filesystem::path& db) {
-  if (!std::filesystem::exists(db)) return false;
-  try {
-    const auto store = storage::Store::open(db, storage::Store::Access::ReadOnly);
-    const auto result = store.query("SELECT count(*) FROM metrics WHERE key = 'val.accuracy'");
-    return std::get<std::int64_t>(result.rows.at(0).at(0)) > 0;
-  } catch (const storage::StoreError&) {
-    return false;  // the schema is not written yet
-  }
-}
 
 }  // namespace
 
@@ -278,9 +269,7 @@ TEST_CASE("a rank killed mid-run stops the others with an error naming the rank,
   const pid_t launcher = start_graft(folder.path(),
                                      with({"run", file.string(), "--no-progress", "--nproc-per-node", "2"}, settings),
                                      {}, (folder / "launcher.log").string());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (!has_finished_an_epoch(folder / "graft.db") && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(graft::testing::wait_for_an_epoch(folder / "graft.db"));
   const pid_t victim = rank_child(launcher, 1);
   REQUIRE(victim > 0);
   const auto killed_at = std::chrono::steady_clock::now();

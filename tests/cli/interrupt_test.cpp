@@ -13,11 +13,13 @@
 #include <thread>
 
 #include "experiment_files.hpp"
+#include "store_progress.hpp"
 #include "graft/storage/store.hpp"
 #include "support/run_graft.hpp"
 #include "support/temp_folder.hpp"
 
 using namespace graft;
+using graft::testing::wait_for_an_epoch;
 
 namespace {
 
@@ -54,26 +56,6 @@ std::map<std::string, double> metric_rows(const std::filesystem::path& db) {
   return rows;
 }
 
-// True once the store shows that the run has finished at least one epoch.
-bool has_finished_an_epoch(const std::filesystem::path& db) {
-  if (!std::filesystem::exists(db)) return false;
-  try {
-    const auto store = storage::Store::open(db, storage::Store::Access::ReadOnly);
-    const auto result = store.query("SELECT count(*) FROM metrics WHERE key = 'val.accuracy'");
-    return std::get<std::int64_t>(result.rows.at(0).at(0)) > 0;
-  } catch (const storage::StoreError&) {
-    return false;  // the file exists but its schema is not written yet
-  }
-}
-
-// Waits (up to 3 minutes) until the run has finished an epoch.
-bool wait_for_an_epoch(const std::filesystem::path& db) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (!has_finished_an_epoch(db) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return has_finished_an_epoch(db);
-}
 
 }  // namespace
 

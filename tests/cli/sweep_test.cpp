@@ -12,12 +12,14 @@
 #include <thread>
 
 #include "experiment_files.hpp"
+#include "store_progress.hpp"
 #include "graft/storage/store.hpp"
 #include "support/run_graft.hpp"
 #include "support/temp_folder.hpp"
 
 using namespace graft;
 using graft::testing::run_graft;
+using graft::testing::runs_past_an_epoch;
 
 namespace {
 
@@ -27,17 +29,6 @@ std::vector<storage::RunSummary> runs_in(const std::filesystem::path& folder) {
   return storage::Store::open(folder / "graft.db", storage::Store::Access::ReadOnly).list_runs();
 }
 
-// Runs that have finished at least one epoch (0 while the store is not there yet).
-std::int64_t runs_past_an_epoch(const std::filesystem::path& db) {
-  if (!std::filesystem::exists(db)) return 0;
-  try {
-    const auto store = storage::Store::open(db, storage::Store::Access::ReadOnly);
-    const auto result = store.query("SELECT count(DISTINCT run_id) FROM metrics WHERE key = 'val.accuracy'");
-    return std::get<std::int64_t>(result.rows.at(0).at(0));
-  } catch (const storage::StoreError&) {
-    return 0;  // the file exists but its schema is not written yet
-  }
-}
 
 }  // namespace
 
@@ -116,10 +107,7 @@ TEST_CASE("Ctrl-C to graft run --jobs 2 reaches both workers: runs interrupted, 
           "train.epochs=100000", static_cast<char*>(nullptr));
     _exit(127);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
-  while (runs_past_an_epoch(folder / "graft.db") < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  graft::testing::wait_for_an_epoch(folder / "graft.db", 2);
   REQUIRE(runs_past_an_epoch(folder / "graft.db") == 2);
   kill(pid, SIGINT);  // to the parent only, as a terminal's Ctrl-C is: the workers have their own group
   int status = 0;
