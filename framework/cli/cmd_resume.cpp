@@ -1,21 +1,18 @@
 // graft resume RUN: an interrupted or failed run goes on from the end of its last completed epoch,
 // in the same run, as if it had never stopped (on CPU, the same final metrics).
 #include <chrono>
+#include <filesystem>
 #include <memory>
-#include <thread>
-
-#include <fmt/format.h>
+#include <string>
+#include <vector>
 
 #include "cli/command.hpp"
 #include "cli/experiment_loader.hpp"
 #include "cli/training_commands.hpp"
 #include "cli/parallel_run.hpp"
+#include "cli/rank_join.hpp"
 #include "cli/rank_launch.hpp"
-#include "distributed/process_group.hpp"
-#include "distributed/world.hpp"
 #include "engine/experiment_runner.hpp"
-#include "graft/errors.hpp"
-#include "graft/log.hpp"
 
 namespace graft::cli {
 namespace {
@@ -34,33 +31,22 @@ int launch_resume(const ResumeArguments& arguments, const Context& context) {
                                    std::filesystem::absolute(context.store_path()).string()};
   if (arguments.no_progress) args.push_back("--no-progress");
   for (const auto& path : arguments.plugin_paths) args.insert(args.end(), {"--plugin-path", path});
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(1, cores / arguments.ranks);
+  const int threads = threads_per_process(arguments.ranks);
   args.insert(args.end(), {"--worker-threads", std::to_string(threads)});
   return combined_status(launch_ranks(args, arguments.ranks, threads));
 }
 
 int resume(const ResumeArguments& arguments, const Context& context) {
-  const auto world = distributed::world_from_environment();
+  const auto world = job_of_this_process(arguments.ranks);
   if (!world && arguments.ranks > 1) return launch_resume(arguments, context);
-  if (world && arguments.ranks > 1) {
-    throw InputError(fmt::format("--nproc-per-node inside a job that {} started: drop it", world->launcher));
-  }
   const auto registry = registry_for_run(context.store_path(), arguments.run, arguments.plugin_paths);
   engine::RunOptions options;
   options.store_path = context.store_path();
   options.show_progress = !arguments.no_progress;
   options.default_threads = arguments.worker_threads;
+  // The timeout of the run's own config is known only once it is read: the default here.
   std::unique_ptr<distributed::Rendezvous> rendezvous;
-  if (world) {
-    // The timeout of the run's own config is known only once it is read: the default here.
-    rendezvous = std::make_unique<distributed::Rendezvous>(*world, std::chrono::seconds(300));
-    options.rendezvous = rendezvous.get();
-    if (!world->primary()) {
-      options.show_progress = false;
-      if (log::level() < log::Level::Warning) log::set_level(log::Level::Warning);
-    }
-  }
+  if (world) rendezvous = join_job(*world, std::chrono::seconds(300), options);
   switch (engine::resume_run(arguments.run, registry, options)) {
     case storage::RunStatus::Completed: return 0;
     case storage::RunStatus::Interrupted: return 130;

@@ -11,10 +11,9 @@
 #include "cli/experiment_loader.hpp"
 #include "cli/output.hpp"
 #include "cli/parallel_run.hpp"
+#include "cli/rank_join.hpp"
 #include "cli/rank_launch.hpp"
 #include "cli/training_commands.hpp"
-#include "distributed/process_group.hpp"
-#include "distributed/world.hpp"
 #include "engine/experiment_runner.hpp"
 #include "graft/errors.hpp"
 #include "graft/log.hpp"
@@ -83,13 +82,7 @@ int run(const RunArguments& arguments, const Context& context) {
   const auto& experiment = loaded.experiment;
   const bool worker = !arguments.worker_trials.empty();
   // A rank of a job torchrun, srun or --nproc-per-node started: it trains with the others.
-  const auto world = distributed::world_from_environment();
-  if (world && arguments.ranks > 1) {
-    throw InputError(fmt::format("--nproc-per-node inside a job that {} started (rank {} of {}): the launcher "
-                                 "already started the ranks; drop --nproc-per-node",
-                                 world->launcher, world->rank, world->size));
-  }
-  if (world && !world->primary() && log::level() < log::Level::Warning) log::set_level(log::Level::Warning);
+  const auto world = job_of_this_process(arguments.ranks);
   const bool prints = !worker && (!world || world->primary());
   storage::check_store_location(context.store_path());  // before any trial loads its data
   if (prints) {
@@ -118,11 +111,7 @@ int run(const RunArguments& arguments, const Context& context) {
     options.prepare_first = false;  // the parent prepared every trial before starting the workers
   }
   std::unique_ptr<distributed::Rendezvous> rendezvous;
-  if (world) {
-    rendezvous = std::make_unique<distributed::Rendezvous>(*world, rendezvous_timeout(experiment));
-    options.rendezvous = rendezvous.get();
-    if (!world->primary()) options.show_progress = false;
-  }
+  if (world) rendezvous = join_job(*world, rendezvous_timeout(experiment), options);
   const auto report = engine::run_experiment(experiment, loaded.registry, options);
   if (prints) print_outcome(options.store_path, report.skipped, report.run_ids);  // the parent prints for workers
   return exit_status(report);

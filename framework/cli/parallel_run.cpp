@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,9 +13,13 @@
 
 namespace graft::cli {
 
+namespace {
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+}  // namespace
 
 std::vector<std::string> worker_command(const ParallelRequest& request, const std::vector<int>& trials, int threads) {
   const ExperimentArguments& arguments = request.arguments;
@@ -85,8 +88,7 @@ ParallelOutcome run_parallel(const experiment::Experiment& experiment, const hos
   }
 
   const int workers = std::min<int>(request.jobs, static_cast<int>(pending.size()));
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const int threads = std::max(1, cores / (workers * request.ranks_per_trial));
+  const int threads = threads_per_process(workers * request.ranks_per_trial);
   // A second of slack: started_at is written by the workers' clocks, which are this machine's.
   const double since = unix_now() - 1;
   if (workers == 1 && request.ranks_per_trial > 1) {

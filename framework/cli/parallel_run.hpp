@@ -49,6 +49,5 @@ std::vector<std::int64_t> runs_of(const std::filesystem::path& store_path, const
                                   const std::vector<WorkerExit>& workers, double since, bool by_pid = true);
 // One status for all workers: interrupted wins, then bad input, then any other failure.
 int combined_status(const std::vector<WorkerExit>& workers);
-double unix_now();
 
 }  // namespace graft::cli

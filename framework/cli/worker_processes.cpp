@@ -89,6 +89,11 @@ WorkerExit exit_of(pid_t pid, int status) {
 
 }  // namespace
 
+int threads_per_process(int processes) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / std::max(1, processes));
+}
+
 std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands, bool stop_all_on_failure,
                                     int grace_seconds) {
   ForwardSignals forward;

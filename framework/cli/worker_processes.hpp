@@ -32,6 +32,9 @@ struct WorkerCommand {
 // first worker that fails makes the others stop: those still running `grace_seconds` later (one
 // stuck waiting for a rendezvous that will never form) get SIGTERM, and SIGKILL 5 s after. The
 // exits of workers that ended after the first failure carry `stopped`.
+// LibTorch threads for each of `processes` processes sharing this machine's cores (at least 1).
+int threads_per_process(int processes);
+
 std::vector<WorkerExit> run_workers(const std::vector<WorkerCommand>& commands, bool stop_all_on_failure = false,
                                     int grace_seconds = 10);
 

@@ -148,7 +148,7 @@ std::string trial_label(const experiment::Experiment& experiment, const experime
   return fmt::format("{} [{}/{}] {}", experiment.name, trial.index + 1, experiment.trials.size(), trial.name);
 }
 
-int world_size(const RunOptions& options);
+int world_size(const RunOptions& options) { return options.rendezvous ? options.rendezvous->world().size : 1; }
 
 PreparedTrial prepared_for_store(const experiment::Experiment& experiment, const experiment::Trial& trial,
                                  const host::Registry& registry, const RunOptions& options) {
@@ -159,8 +159,6 @@ PreparedTrial prepared_for_store(const experiment::Experiment& experiment, const
   check_batch_split(prepared.settings.batch_size, world_size(options));
   return prepared;
 }
-
-int world_size(const RunOptions& options) { return options.rendezvous ? options.rendezvous->world().size : 1; }
 
 // The run's description, with the job's size and backend when several ranks train it.
 storage::NewRun described(const experiment::Experiment& experiment, const PreparedTrial& prepared,
