@@ -66,7 +66,7 @@ std::vector<Prediction> predict_images(Predictor& predictor, const std::vector<s
   for (const auto& input : inputs) {  // one at a time: images may differ in size
     Example example;
     example.image = read_image(input);
-    const Batch batch = predictor.model->collate({example}, CollateOptions{Mode::Eval, 0});
+    const Batch batch = predictor.model->collate({example}, CollateOptions{});
     const at::Tensor features = predictor.model->features(batch);
     Prediction prediction{input, {}, predictor.model->head(features)[0], {}};
     if (with_features) prediction.features = features[0];
@@ -87,7 +87,7 @@ std::vector<Prediction> predict_texts(Predictor& predictor, const std::vector<Te
       example.text_pair = inputs[index].pair;
       examples.push_back(std::move(example));
     }
-    const Batch batch = predictor.model->collate(examples, CollateOptions{Mode::Eval, 0});
+    const Batch batch = predictor.model->collate(examples, CollateOptions{});
     const at::Tensor features = predictor.model->features(batch);
     const at::Tensor logits = predictor.model->head(features);
     for (std::size_t index = start; index < end; ++index) {

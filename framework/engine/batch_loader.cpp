@@ -77,6 +77,10 @@ Batch BatchLoader::prepare(std::size_t batch_index) const {
   CollateOptions collate_options;
   collate_options.mode = options_.mode;
   collate_options.seed = mix_seed(options_.seed, batch_index);
+  // By the example's index in the split: its augmentation is the same in whichever batch (and on
+  // whichever rank) the order puts it.
+  collate_options.example_seeds.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) collate_options.example_seeds.push_back(mix_seed(options_.seed, order_[i]));
   Batch batch = collate_(examples, collate_options);
   batch.extra[batch_keys::kExampleIndex] = example_positions(order_, begin, end);
   return batch;

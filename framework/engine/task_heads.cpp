@@ -16,7 +16,7 @@ std::int64_t feature_width(Model& model, const Dataset& main) {
   torch::NoGradGuard no_grad;
   const bool training = model.module().is_training();
   model.module().eval();  // no BatchNorm statistics from the probe
-  const Batch probe = model.collate({main.get(Split::Train, 0)}, CollateOptions{Mode::Eval, 0});
+  const Batch probe = model.collate({main.get(Split::Train, 0)}, CollateOptions{});
   const auto device = model.module().parameters().empty() ? c10::Device(c10::kCPU)
                                                           : model.module().parameters().front().device();
   const at::Tensor features = model.features(probe.to(device));

@@ -21,7 +21,7 @@ void prepare_teacher(Model& teacher, const Dataset& dataset, const TaskSpec& tas
                      "computed once per example");
   }
   torch::NoGradGuard no_grad;
-  const Batch probe = teacher.collate({dataset.get(Split::Train, 0)}, CollateOptions{Mode::Eval, 0});
+  const Batch probe = teacher.collate({dataset.get(Split::Train, 0)}, CollateOptions{});
   const auto outputs = teacher.forward(probe).size(-1);
   if (outputs != static_cast<std::int64_t>(task.num_classes())) {
     throw InputError(fmt::format("[teacher] has {} outputs and the dataset {} classes: distil from a teacher trained "

@@ -213,7 +213,7 @@ Batch ImageClassifier::collate(const std::vector<Example>& examples, const Colla
       const at::Tensor image = image::adapt_channels(image::to_float_image(examples[position].image), in_channels_);
       at::Tensor cropped;
       if (augments(options.mode)) {
-        at::Generator generator = image::example_generator(options.seed, position);
+        at::Generator generator = image::example_generator(options, position);
         cropped = image::training_crop(image, image_size_, generator);
       } else {
         cropped = image::evaluation_crop(image, resize_size_, image_size_);

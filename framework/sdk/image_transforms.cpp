@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <torch/nn/functional/upsampling.h>
 
+#include "graft/batch.hpp"
 #include "graft/errors.hpp"
 #include "graft/image_transforms.hpp"
 
@@ -19,14 +20,6 @@ std::int64_t python_round(double value) { return static_cast<std::int64_t>(std::
 
 std::int64_t height_of(const at::Tensor& image) { return image.size(-2); }
 std::int64_t width_of(const at::Tensor& image) { return image.size(-1); }
-
-// SplitMix64's finaliser: spreads nearby inputs (consecutive positions) over all 64 bits.
-std::uint64_t mix(std::uint64_t value) {
-  value += 0x9E3779B97F4A7C15ULL;
-  value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  value = (value ^ (value >> 27)) * 0x94D049BB133111EBULL;
-  return value ^ (value >> 31);
-}
 
 }  // namespace
 
@@ -130,8 +123,8 @@ at::Tensor normalize(const at::Tensor& image, const std::vector<double>& mean, c
 
 at::Generator seeded_generator(std::uint64_t seed) { return at::detail::createCPUGenerator(seed); }
 
-at::Generator example_generator(std::uint64_t batch_seed, std::size_t position) {
-  return seeded_generator(mix(batch_seed ^ mix(static_cast<std::uint64_t>(position))));
+at::Generator example_generator(const CollateOptions& options, std::size_t position) {
+  return seeded_generator(options.example_seed(position));
 }
 
 CropBox random_resized_crop_box(std::int64_t height, std::int64_t width, at::Generator& generator,

@@ -316,3 +316,21 @@ TEST_CASE("with sync_batchnorm, BatchNorm layers that train give the metrics of 
   REQUIRE(first_val_loss != expected.end());
   CHECK(std::abs(local.at(first_val_loss->first) - first_val_loss->second) > 1e-4);
 }
+
+TEST_CASE("random augmentation is drawn per example, so 2 ranks augment as one process", "[distributed]") {
+  // A frozen resnet backbone (BatchNorm in eval mode, no dropout) under random crops and flips:
+  // the features change every epoch, so only the same crop of each example on whichever rank
+  // holds it gives one process's metrics.
+  std::string model = graft::testing::kTinyResnet;
+  model.replace(model.find("augment = false"), 15, "augment = true");
+  const std::vector<std::string> settings = {"--set", "train.epochs=2", "--set", "train.distributed_timeout=20"};
+  const auto trained = [&](const std::string& name, const std::vector<std::string>& launch) {
+    graft::testing::TempFolder folder(name);
+    const auto file = graft::testing::write_experiment(folder.path(), "augmented.toml", "augmented", model, kFrozenBackbone);
+    const auto run = run_graft(folder.path(), with(with({"run", file.string(), "--no-progress"}, launch), settings));
+    INFO(run.err);
+    REQUIRE(run.status == 0);
+    return metric_rows(folder / "graft.db", 1);
+  };
+  check_same_metrics(trained("dp-augment-alone", {}), trained("dp-augment-ranks", {"--nproc-per-node", "2"}));
+}

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
+
 #include <torch/torch.h>
 
 #include "engine/batch_loader.hpp"
@@ -109,4 +112,34 @@ TEST_CASE("a loader abandoned half-way shuts down cleanly") {
   options.threads = 3;
   engine::BatchLoader loader(dataset, Split::Train, engine::example_order(1000, 3), collate, options);
   CHECK(loader.next().has_value());
+}
+
+TEST_CASE("an example's seed depends on the pass and the example, not on its batch") {
+  // Augmentation drawn from it is then the same in one process and on whichever rank deals the
+  // example, with any batch size.
+  Counting dataset(40);
+  const auto seeds_by_example = [&](std::vector<std::size_t> order, std::size_t batch_size, std::uint64_t seed) {
+    std::map<std::int64_t, std::uint64_t> seeds;
+    engine::LoaderOptions options;
+    options.batch_size = batch_size;
+    options.seed = seed;
+    options.threads = 0;  // the recording below is not thread-safe
+    const auto recording = [&seeds](const std::vector<Example>& examples, const CollateOptions& collate_options) {
+      for (std::size_t position = 0; position < examples.size(); ++position) {
+        seeds[examples[position].image.item<std::int64_t>()] = collate_options.example_seed(position);
+      }
+      return collate(examples, collate_options);
+    };
+    engine::BatchLoader loader(dataset, Split::Train, std::move(order), recording, options);
+    while (loader.next()) {
+    }
+    return seeds;
+  };
+  const auto shuffled = seeds_by_example(engine::example_order(40, /*shuffle_seed=*/3), 8, 9);
+  CHECK(shuffled.size() == 40);
+  CHECK(seeds_by_example(engine::example_order(40, std::nullopt), 5, 9) == shuffled);
+  CHECK(seeds_by_example(engine::example_order(40, std::nullopt), 5, 10) != shuffled);
+  std::set<std::uint64_t> distinct;
+  for (const auto& [example, seed] : shuffled) distinct.insert(seed);
+  CHECK(distinct.size() == 40);
 }

@@ -193,8 +193,8 @@ TEST_CASE("Evaluation collate of same-sized images, done as one batch, equals th
     Example odd;
     odd.image = torch::randint(0, 256, {channels, height + 3, width + 1}, torch::kUInt8);
     mixed.push_back(odd);
-    const auto batched = model->collate(same, CollateOptions{Mode::Eval, 0}).inputs;
-    const auto one_by_one = model->collate(mixed, CollateOptions{Mode::Eval, 0}).inputs;
+    const auto batched = model->collate(same, CollateOptions{}).inputs;
+    const auto one_by_one = model->collate(mixed, CollateOptions{}).inputs;
     REQUIRE(batched.sizes() == at::IntArrayRef({3, in_channels, 32, 32}));
     CHECK(torch::equal(batched, one_by_one.narrow(0, 0, 3)));
   }

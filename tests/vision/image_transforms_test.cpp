@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "formula_weights.hpp"
+#include "graft/batch.hpp"
 #include "graft/errors.hpp"
 #include "graft/image_transforms.hpp"
 #include "references.hpp"
@@ -108,16 +109,30 @@ TEST_CASE("RandomResizedCrop boxes and flips are torchvision's for the same seed
   }
 }
 
-TEST_CASE("training_crop depends only on the batch seed and the example's position") {
+TEST_CASE("training_crop depends only on the example's seed") {
   const auto source = image::to_float_image(formula_image(64, 80));
-  const auto crop = [&](std::uint64_t seed, std::size_t position) {
-    auto generator = image::example_generator(seed, position);
+  const auto crop = [&](const CollateOptions& options, std::size_t position) {
+    auto generator = image::example_generator(options, position);
     return image::training_crop(source, 32, generator);
   };
-  CHECK(crop(7, 0).sizes() == at::IntArrayRef({3, 32, 32}));
-  CHECK(torch::equal(crop(7, 3), crop(7, 3)));
-  CHECK_FALSE(torch::equal(crop(7, 3), crop(7, 4)));
-  CHECK_FALSE(torch::equal(crop(7, 3), crop(8, 3)));
+  const auto batch_seeded = [](std::uint64_t seed) {
+    CollateOptions options;
+    options.seed = seed;
+    return options;
+  };
+  CHECK(crop(batch_seeded(7), 0).sizes() == at::IntArrayRef({3, 32, 32}));
+  CHECK(torch::equal(crop(batch_seeded(7), 3), crop(batch_seeded(7), 3)));
+  CHECK_FALSE(torch::equal(crop(batch_seeded(7), 3), crop(batch_seeded(7), 4)));
+  CHECK_FALSE(torch::equal(crop(batch_seeded(7), 3), crop(batch_seeded(8), 3)));
+
+  SECTION("the engine's per-example seeds win over the batch seed and the position") {
+    CollateOptions first = batch_seeded(7);
+    first.example_seeds = {11, 12};
+    CollateOptions second = batch_seeded(8);
+    second.example_seeds = {5, 6, 12};
+    CHECK(torch::equal(crop(first, 1), crop(second, 2)));
+    CHECK_FALSE(torch::equal(crop(first, 0), crop(second, 2)));
+  }
 }
 
 TEST_CASE("evaluation_crop resizes the shorter side then crops the centre") {

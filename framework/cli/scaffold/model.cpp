@@ -176,7 +176,7 @@ const KindTemplate& model_template() {
       "- `build(task)` is called once, after the constructor, with the dataset's classes.\n"
       "- `collate()` owns preprocessing (datasets return data as decoded) and runs in several loader\n"
       "  threads at once: it must not change shared state. Augment only in `Mode::Train`, drawing\n"
-      "  randomness from `CollateOptions::seed`.\n"
+      "  randomness per example from `CollateOptions::example_seed(i)`.\n"
       "- `forward = head(features(...))`; `layer_groups()` go from input to output, the head last, and\n"
       "  hold every parameter exactly once (strategies freeze and scale them by name).",
       SampleData::Idx};

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
@@ -45,11 +47,24 @@ inline constexpr const char* kTaskIndex = "task";
 
 enum class Mode { Train, Eval };
 
-// Tells collate how to prepare a batch. Random augmentation must draw only from `seed`, so that
-// batches are identical whichever loader thread prepares them.
-struct CollateOptions {
+// Tells collate how to prepare a batch. Randomness must come from these seeds alone, so that
+// batches are identical whichever loader thread prepares them:
+// - a draw per example (a crop, a flip, an augmentation op) from example_seed(position), which
+//   depends on the pass and the example's index in its split, not on the batch it landed in: an
+//   example is augmented alike by one process and by whichever rank of several holds it;
+// - a draw per batch (mixing examples together) from `seed`, the pass's seed and the batch index.
+struct GRAFT_SDK_API CollateOptions {
+  CollateOptions() = default;
+  CollateOptions(Mode mode, std::uint64_t seed, std::vector<std::uint64_t> example_seeds = {})
+      : mode(mode), seed(seed), example_seeds(std::move(example_seeds)) {}
+
   Mode mode = Mode::Eval;
   std::uint64_t seed = 0;
+  // One per example of the batch, in order; filled by the engine. When empty (a collate called
+  // by hand), example_seed derives one from `seed` and the position.
+  std::vector<std::uint64_t> example_seeds;
+
+  std::uint64_t example_seed(std::size_t position) const;
 };
 
 }  // namespace graft

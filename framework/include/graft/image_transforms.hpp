@@ -17,6 +17,10 @@
 
 #include "graft/export.hpp"
 
+namespace graft {
+struct CollateOptions;
+}
+
 namespace graft::image {
 
 // A region of an image, in pixels.
@@ -65,9 +69,10 @@ GRAFT_SDK_API at::Tensor normalize(const at::Tensor& image, const std::vector<do
 // A CPU generator seeded as torch.manual_seed(seed) seeds torch's.
 GRAFT_SDK_API at::Generator seeded_generator(std::uint64_t seed);
 
-// The generator for the example at `position` of a batch collated with `batch_seed`: a batch
-// depends only on its seed and its examples, never on which thread collates it.
-GRAFT_SDK_API at::Generator example_generator(std::uint64_t batch_seed, std::size_t position);
+// The generator for the example at `position` of the batch `options` collate: seeded from
+// CollateOptions::example_seed, so an example's draws depend on the pass and the example, never on
+// which thread, batch or rank collates it.
+GRAFT_SDK_API at::Generator example_generator(const CollateOptions& options, std::size_t position);
 
 // RandomResizedCrop.get_params: ten tries at a box of a random area (a fraction of the image in
 // [scale_min, scale_max]) and aspect ratio (log-uniform in [ratio_min, ratio_max]), then the
