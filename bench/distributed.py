@@ -2,11 +2,13 @@
 """Data-parallel overhead on one machine (docs/benchmarks.md, scripts/bench-distributed).
 
 For each workload: `graft run` with 1 rank x T threads against `--nproc-per-node 2` with T/2
-threads per rank, in one run of this script, side by side. Examples/s are training examples over
-the seconds between the first and the last logged step (start-up and evaluation excluded). Rank
-0's log gives the all-reduce count, bytes and seconds of the gradient averaging; the same bytes
-are then all-reduced alone by graft_bench_allreduce (Gloo over loopback, 2 processes). Only the
-standard library: no Python torch needed.
+threads per rank, the latter twice: gradient buckets all-reduced during the backward pass (the
+default) and all after it (`overlap_gradient_sync = false`); in one run of this script, side by
+side. Examples/s are training examples over the seconds between the first and the last logged
+step (start-up and evaluation excluded). Rank 0's log gives the bytes per step and the time the
+rank waited for the all-reduces after the backward pass; the same bytes are then all-reduced
+alone by graft_bench_allreduce (Gloo over loopback, 2 processes). Only the standard library: no
+Python torch needed.
 """
 import argparse
 import os
@@ -62,9 +64,10 @@ def main():
     work = args.work or tempfile.mkdtemp(prefix="graft-bench-dp-")
     os.makedirs(work, exist_ok=True)
 
-    print(f"| workload | 1 rank x {args.threads} threads ex/s | 2 ranks x {max(1, args.threads // 2)} thread(s) ex/s | "
-          "2 ranks / 1 rank | all-reduce per step: MB, ms in training | same bytes alone, ms | in training / alone |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| workload | 1 rank x {args.threads} threads ex/s | 2 ranks x {max(1, args.threads // 2)} thread(s) ex/s, "
+          "overlapped | 2 ranks / 1 rank | same, all-reduce after backward, ex/s | overlapped / after | MB per step "
+          "| wait after backward per step, ms: overlapped, after | same bytes alone, ms |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in args.workloads.split(","):
         file, sets = WORKLOADS[name]
         sets = list(sets)
@@ -76,17 +79,28 @@ def main():
             sets += [f"model.tokenizer={bert_dir}", f"dataset.train={os.path.join(bert_dir, 'train.csv')}"]
         workload = os.path.join(BENCH, "workloads", file)
         batch = int(re.search(r"^batch_size\s*=\s*(\d+)", open(workload).read(), re.M).group(1))
+        half = max(1, args.threads // 2)
         one_db, _ = run(graft, workload, sets, 1, args.threads, work)
-        two_db, log = run(graft, workload, sets, 2, max(1, args.threads // 2), work)
+        overlapped_db, overlapped_log = run(graft, workload, sets, 2, half, work)
+        after_db, after_log = run(graft, workload, sets + ["train.overlap_gradient_sync=false"], 2, half, work)
         one, _ = examples_per_second(one_db, batch)
-        two, _ = examples_per_second(two_db, batch)
-        sent = re.search(r"(\d+) gradient all-reduce\(s\), ([\d.]+) MB sent and ([\d.]+) s in collectives", log)
-        steps, megabytes, seconds = int(sent.group(1)), float(sent.group(2)), float(sent.group(3))
-        per_step_mb, per_step_ms = megabytes / steps, 1000 * seconds / steps
+        overlapped, _ = examples_per_second(overlapped_db, batch)
+        after, _ = examples_per_second(after_db, batch)
+        per_step_mb, overlapped_ms = communication(overlapped_log)
+        _, after_ms = communication(after_log)
         alone_ms = float(subprocess.run([allreduce, str(int(per_step_mb * 1e6)), "30"], capture_output=True, text=True,
                                         check=True).stdout)
-        print(f"| {name} | {one:.1f} | {two:.1f} | {two / one:.2f} | {per_step_mb:.1f} MB, {per_step_ms:.1f} ms | "
-              f"{alone_ms:.1f} | {per_step_ms / alone_ms:.2f} |", flush=True)
+        print(f"| {name} | {one:.1f} | {overlapped:.1f} | {overlapped / one:.2f} | {after:.1f} | "
+              f"{overlapped / after:.2f} | {per_step_mb:.1f} | {overlapped_ms:.1f}, {after_ms:.1f} | {alone_ms:.1f} |",
+              flush=True)
+
+
+def communication(log):
+    """MB all-reduced per step, and ms per step waited for them after the backward pass (rank 0's log)."""
+    sent = re.search(r"gradients of (\d+) step\(s\) averaged, ([\d.]+) MB sent in \d+ bucket all-reduce\(s\) "
+                     r"\(\d+ started during the backward pass\), ([\d.]+) s waiting for them after it", log)
+    steps, megabytes, seconds = int(sent.group(1)), float(sent.group(2)), float(sent.group(3))
+    return megabytes / steps, 1000 * seconds / steps
 
 
 if __name__ == "__main__":

@@ -1,39 +1,15 @@
 #include "cli/rank_launch.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 #include <string>
 
-#include <fmt/format.h>
 
+#include "distributed/loopback_port.hpp"
 #include "graft/log.hpp"
 
 namespace graft::cli {
 
-int free_loopback_port() {
-  const int socket_fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (socket_fd < 0) throw std::runtime_error(fmt::format("cannot open a socket: {}", std::strerror(errno)));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  const bool bound = bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                     getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  const int error = errno;
-  close(socket_fd);
-  if (!bound) throw std::runtime_error(fmt::format("cannot find a free loopback port: {}", std::strerror(error)));
-  return ntohs(address.sin_port);
-}
-
 std::vector<WorkerExit> launch_ranks(const std::vector<std::string>& args, int ranks, int threads) {
-  const std::string port = std::to_string(free_loopback_port());
+  const std::string port = std::to_string(distributed::free_loopback_port());
   std::vector<WorkerCommand> commands;
   for (int rank = 0; rank < ranks; ++rank) {
     commands.push_back({args,

@@ -16,7 +16,4 @@ std::vector<WorkerExit> launch_ranks(const std::vector<std::string>& args, int r
 // `threads` LibTorch threads each.
 std::vector<WorkerExit> launch_ranks(const ParallelRequest& request, const std::vector<int>& trials, int threads);
 
-// A TCP port on 127.0.0.1 that nobody listens on now (the kernel's pick, as torchrun does).
-int free_loopback_port();
-
 }  // namespace graft::cli

@@ -79,17 +79,52 @@ struct ProcessGroup::Impl {
   std::function<c10::intrusive_ptr<c10d::Work>(std::vector<at::Tensor>&, int)> broadcast;
   c10::intrusive_ptr<c10::intrusive_ptr_target> keep_alive;
 
-  void wait(const char* what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start) const {
+  // A collective started, its failure to start a CollectiveError.
+  c10::intrusive_ptr<c10d::Work> start(const char* what,
+                                       const std::function<c10::intrusive_ptr<c10d::Work>()>& collective) const {
     try {
-      start()->wait();
+      return collective();
     } catch (const std::exception& error) {
-      throw CollectiveError(fmt::format(
-          "rank {} of {}: {} over {} failed: {} (another rank stopped, or none answered within {} s; its own error "
-          "says why)",
-          world.rank, world.size, what, backend, error.what(), timeout.count()));
+      throw failed(what, error);
     }
   }
+
+  void wait(const char* what, const std::function<c10::intrusive_ptr<c10d::Work>()>& collective) const {
+    wait(what, start(what, collective));
+  }
+
+  void wait(const char* what, const c10::intrusive_ptr<c10d::Work>& work) const {
+    try {
+      work->wait();
+    } catch (const std::exception& error) {
+      throw failed(what, error);
+    }
+  }
+
+  CollectiveError failed(const char* what, const std::exception& error) const {
+    return CollectiveError(fmt::format(
+        "rank {} of {}: {} over {} failed: {} (another rank stopped, or none answered within {} s; its own error "
+        "says why)",
+        world.rank, world.size, what, backend, error.what(), timeout.count()));
+  }
 };
+
+struct PendingCollective::Work {
+  std::shared_ptr<const ProcessGroup::Impl> group;
+  const char* what;
+  c10::intrusive_ptr<c10d::Work> work;
+};
+
+PendingCollective::PendingCollective(std::unique_ptr<Work> work) : work_(std::move(work)) {}
+PendingCollective::~PendingCollective() = default;
+PendingCollective::PendingCollective(PendingCollective&&) noexcept = default;
+PendingCollective& PendingCollective::operator=(PendingCollective&&) noexcept = default;
+
+void PendingCollective::wait() {
+  if (!work_) throw std::logic_error("PendingCollective::wait: nothing under way");
+  auto work = std::move(work_);
+  work->group->wait(work->what, work->work);
+}
 
 template <class Impl, class Backend>
 void bind(Impl& impl, c10::intrusive_ptr<Backend> backend) {
@@ -145,8 +180,12 @@ ProcessGroup::~ProcessGroup() = default;
 const World& ProcessGroup::world() const { return impl_->world; }
 const std::string& ProcessGroup::backend() const { return impl_->backend; }
 
-void ProcessGroup::all_reduce_sum(std::vector<at::Tensor>& tensors) {
-  impl_->wait("an all-reduce", [&] { return impl_->all_reduce(tensors); });
+void ProcessGroup::all_reduce_sum(std::vector<at::Tensor>& tensors) { all_reduce_sum_async(tensors).wait(); }
+
+PendingCollective ProcessGroup::all_reduce_sum_async(std::vector<at::Tensor>& tensors) {
+  const char* what = "an all-reduce";
+  auto work = impl_->start(what, [&] { return impl_->all_reduce(tensors); });
+  return PendingCollective(std::unique_ptr<PendingCollective::Work>(new PendingCollective::Work{impl_, what, work}));
 }
 
 void ProcessGroup::broadcast(std::vector<at::Tensor>& tensors, int root) {

@@ -28,6 +28,22 @@ struct GroupOptions {
 
 class Rendezvous;
 
+// A collective under way: wait() blocks until it is done (CollectiveError when it failed).
+// Destroyed unwaited, it finishes in the background; its tensors stay alive until then.
+class PendingCollective {
+ public:
+  struct Work;
+  explicit PendingCollective(std::unique_ptr<Work> work);
+  ~PendingCollective();
+  PendingCollective(PendingCollective&&) noexcept;
+  PendingCollective& operator=(PendingCollective&&) noexcept;
+
+  void wait();
+
+ private:
+  std::unique_ptr<Work> work_;
+};
+
 class ProcessGroup {
  public:
   // Opens group `name` (unique within the job: the trial's index) on `rendezvous`; `cuda`: the
@@ -45,15 +61,19 @@ class ProcessGroup {
 
   // Element-wise sums over the ranks, in place (each tensor contiguous, on the trial's device).
   void all_reduce_sum(std::vector<at::Tensor>& tensors);
+  // The same, started on the backend's own threads: the caller goes on until wait(). Every rank
+  // must start the group's collectives in the same order.
+  PendingCollective all_reduce_sum_async(std::vector<at::Tensor>& tensors);
   // Rank `root`'s values to every rank, in place.
   void broadcast(std::vector<at::Tensor>& tensors, int root = 0);
   // Every rank passes its own `value` of `what` (a config hash, say); throws InputError on every
   // rank, naming the ranks that differ from rank 0, unless they are all equal.
   void check_same(const std::string& what, const std::string& value);
 
+  struct Impl;  // the backend (process_group.cpp), shared with the collectives under way
+
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
 };
 
 // The job's meeting point, joined once per process. Throws InputError when rank 0 cannot listen

@@ -32,7 +32,14 @@ DataParallelTrial::DataParallelTrial(distributed::Rendezvous& rendezvous, const 
   options.timeout = std::chrono::seconds(settings.distributed_timeout_s);
   group_ = std::make_unique<distributed::ProcessGroup>(rendezvous, name, options, cuda);
   group_->check_same("trial config hash", config_hash);
-  averaging_ = std::make_unique<distributed::GradientAveraging>(*group_);
+  // The gradients' own group: sync_batchnorm's all-reduces in the backward pass come between the
+  // buckets' on one group, in an order that could differ between ranks.
+  gradient_group_ = std::make_unique<distributed::ProcessGroup>(rendezvous, name + "/gradients", options, cuda);
+  distributed::AveragingOptions averaging;
+  averaging.bucket_bytes = settings.gradient_bucket_bytes;
+  averaging.first_bucket_bytes = std::min(distributed::kFirstBucketBytes, settings.gradient_bucket_bytes);
+  averaging.overlap = settings.overlap_gradient_sync;
+  averaging_ = std::make_unique<distributed::GradientAveraging>(*gradient_group_, averaging);
   if (settings.sync_batchnorm) {
     if (const auto foreign = unsynchronisable_batch_norms(model)) {
       log::warn("sync_batchnorm: {} BatchNorm layer(s) of the model are LibTorch's own and normalise by each "
@@ -65,6 +72,9 @@ TrainingHooks DataParallelTrial::hooks() {
   hooks.writes_results = group_->rank() == 0;
   auto* group = group_.get();
   auto* averaging = averaging_.get();
+  hooks.start_gradient_sync = [averaging](const std::vector<at::Tensor>& parameters) {
+    averaging->start(parameters);
+  };
   hooks.synchronize_gradients = [averaging](const std::vector<at::Tensor>& parameters, std::int64_t contributed) {
     return averaging->average(parameters, contributed);
   };

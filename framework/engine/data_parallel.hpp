@@ -39,6 +39,7 @@ class DataParallelTrial {
 
  private:
   std::unique_ptr<distributed::ProcessGroup> group_;
+  std::unique_ptr<distributed::ProcessGroup> gradient_group_;
   std::unique_ptr<distributed::GradientAveraging> averaging_;
   bool synchronises_batch_norm_ = false;
 };

@@ -52,6 +52,13 @@ ParamSchema train_table_schema() {
       int_param("distributed_timeout", 300,
                 "seconds a rank waits in a collective (or for the others to arrive) before the run fails")
           .between(1, 86400),
+      float_param("gradient_bucket_mb", 25.0,
+                  "over several ranks: megabytes of gradients per all-reduce (DDP's bucket_cap_mb; the first "
+                  "bucket, the last layers, holds at most 1 MB so that communication starts early)")
+          .between(0.001, 4096),
+      bool_param("overlap_gradient_sync", true,
+                 "over several ranks: start each bucket's all-reduce as soon as the backward pass has finished "
+                 "its gradients, during the rest of the pass; false: all after it"),
       string_param("monitor", "val.accuracy", "metric that picks the best checkpoint")
           .one_of({"val.accuracy", "val.macro_f1", "val.loss", "train.loss", "train.accuracy"}),
       int_param("early_stopping_patience", 0,

@@ -91,7 +91,7 @@ std::map<std::string, double> EpochTraining::train(std::int64_t epoch, const std
       }
       ++skipped_batches_;
     } else {
-      optimizer_step_.backward(loss, batches_in_step);
+      optimizer_step_.backward(loss, batches_in_step, accumulated == batches_in_step);
       task_metrics[task].add(logits.detach(), batch.labels, loss_value);
       step_loss_sum += loss_value;
       ++contributed;

@@ -104,8 +104,10 @@ TrainOutcome train_run(storage::Store* store, std::int64_t run_id, PreparedTrial
     outcome = train_trial(prepared, trainer_options, recorder);
     if (parallel) {
       const auto& sent = parallel->communication();
-      log::info("{}: {} gradient all-reduce(s), {:.1f} MB sent and {:.2f} s in collectives on this rank", label,
-                sent.steps, static_cast<double>(sent.bytes) / 1e6, sent.seconds);
+      log::info("{}: gradients of {} step(s) averaged, {:.1f} MB sent in {} bucket all-reduce(s) ({} started during "
+                "the backward pass), {:.2f} s waiting for them after it on this rank",
+                label, sent.steps, static_cast<double>(sent.bytes) / 1e6, sent.buckets, sent.overlapped_buckets,
+                sent.seconds);
     }
   }
   if (!store) return outcome;

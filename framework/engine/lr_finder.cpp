@@ -82,7 +82,7 @@ class RangeTest {
         const double loss_value = loss.item<double>();
         // A NaN or infinite loss is recorded and ends the test below; it trains nothing.
         if (std::isfinite(loss_value)) {
-          optimizer_step.backward(loss, 1);
+          optimizer_step.backward(loss, 1, /*last_of_step=*/true);
           optimizer_step.apply(1);
         }
         ++step_;

@@ -12,7 +12,8 @@ void OptimizerStep::begin(double lr) {
   optimizer_.zero_grad();
 }
 
-void OptimizerStep::backward(const at::Tensor& loss, std::size_t batches_in_step) {
+void OptimizerStep::backward(const at::Tensor& loss, std::size_t batches_in_step, bool last_of_step) {
+  if (last_of_step && hooks_.start_gradient_sync) hooks_.start_gradient_sync(optimizer_.parameters());
   (batches_in_step > 1 ? loss / static_cast<double>(batches_in_step) : loss).backward();
 }
 

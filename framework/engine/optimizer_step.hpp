@@ -19,8 +19,9 @@ class OptimizerStep {
 
   // Before the step's first batch: every group at `lr` x its scale, gradients to none.
   void begin(double lr);
-  // One batch's loss, of `batches_in_step` that make up the step.
-  void backward(const at::Tensor& loss, std::size_t batches_in_step);
+  // One batch's loss, of `batches_in_step` that make up the step; `last_of_step`: no batch of the
+  // step comes after this one (its backward pass completes the step's gradients).
+  void backward(const at::Tensor& loss, std::size_t batches_in_step, bool last_of_step);
   // After the step's last batch, `contributed` of which this process back-propagated: false (and
   // the weights as they were) when no batch of the step contributed on any process.
   bool apply(std::int64_t contributed);

@@ -22,6 +22,8 @@ TrainSettings TrainSettings::from(const Params& train) {
   settings.distributed_backend = train.get_string("distributed_backend");
   settings.distributed_timeout_s = train.get_int("distributed_timeout");
   settings.sync_batchnorm = train.get_bool("sync_batchnorm");
+  settings.gradient_bucket_bytes = static_cast<std::size_t>(train.get_float("gradient_bucket_mb") * (1 << 20));
+  settings.overlap_gradient_sync = train.get_bool("overlap_gradient_sync");
   settings.monitor = train.get_string("monitor");
   settings.early_stopping = EarlyStoppingOptions::from(train);
   settings.test_every_epoch = train.get_bool("test_every_epoch");

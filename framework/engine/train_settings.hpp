@@ -26,6 +26,8 @@ struct TrainSettings {
   std::string distributed_backend = "auto";
   std::int64_t distributed_timeout_s = 300;
   bool sync_batchnorm = false;
+  std::size_t gradient_bucket_bytes = 25u << 20;
+  bool overlap_gradient_sync = true;
   std::size_t batch_size = 64;
   std::size_t eval_batch_size = 256;
   bool drop_last = true;

@@ -28,6 +28,9 @@ struct TrainingHooks {
   // False on every rank but rank 0 of a data-parallel run: the store, the run folder and the
   // feature cache are rank 0's alone.
   bool writes_results = true;
+  // Called before the backward pass of a step's last batch, with the parameters the step updates:
+  // data-parallel training starts averaging each bucket of gradients as that pass completes it.
+  std::function<void(const std::vector<at::Tensor>& parameters)> start_gradient_sync;
   // Called once per optimizer step, after the step's gradients are complete and before gradient
   // clipping and the step, with the batches of the step this process back-propagated; returns
   // those of every process (0: nobody steps). Data-parallel training averages the gradients here.

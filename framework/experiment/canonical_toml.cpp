@@ -35,11 +35,13 @@ std::map<std::string, Section> sections(const Trial& trial) {
 // own seed), the prose about it, and which files a run keeps on disk. Left out of the hash, so
 // that raising repeats from 3 to 5, rewording the description or keeping fewer checkpoints finds
 // the runs already done (graft run skips them). How the ranks of a data-parallel run talk (the
-// backend, its timeout) does not change what they compute either.
+// backend, its timeout, the gradient buckets and whether they overlap the backward pass) does not
+// change what they compute either.
 bool outside_hash(const std::string& table, const std::string& key) {
   if (table == "experiment") return key == "repeats" || key == "description";
   return table == "train" && (key == "checkpoints" || key == "keep_state" || key == "distributed_backend" ||
-                              key == "distributed_timeout");
+                              key == "distributed_timeout" || key == "gradient_bucket_mb" ||
+                              key == "overlap_gradient_sync");
 }
 
 }  // namespace

@@ -15,12 +15,14 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "distributed/loopback_port.hpp"
 #include "experiment_files.hpp"
 #include "store_progress.hpp"
 #include "graft/storage/store.hpp"
@@ -90,17 +92,6 @@ int exit_status_of(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
 
 // Two ranks started by hand with the variables `environment_of(rank)` gives; their exit statuses.
 std::vector<int> run_two_ranks(const std::filesystem::path& folder, const std::vector<std::string>& args,
@@ -149,7 +140,7 @@ TEST_CASE("processes started with torchrun's variables join one job", "[distribu
   const auto expected = one_process_metrics("dp-torchrun-reference", kNoDropout);
   graft::testing::TempFolder folder("dp-torchrun");
   const auto file = graft::testing::write_tiny_experiment(folder.path(), kFrozenBackbone);
-  const std::string port = std::to_string(free_port());
+  const std::string port = std::to_string(graft::distributed::free_loopback_port());
   const auto statuses = run_two_ranks(folder.path(), with({"run", file.string(), "--no-progress"}, kNoDropout),
                                       [&](int rank) -> std::map<std::string, std::string> {
                                         return {{"RANK", std::to_string(rank)},    {"LOCAL_RANK", std::to_string(rank)},
@@ -168,7 +159,7 @@ TEST_CASE("the tasks of a Slurm step join one job as Lightning maps them", "[dis
   const auto expected = one_process_metrics("dp-slurm-reference", kNoDropout);
   graft::testing::TempFolder folder("dp-slurm");
   const auto file = graft::testing::write_tiny_experiment(folder.path(), kFrozenBackbone);
-  const std::string port = std::to_string(free_port());
+  const std::string port = std::to_string(graft::distributed::free_loopback_port());
   const auto statuses = run_two_ranks(folder.path(), with({"run", file.string(), "--no-progress"}, kNoDropout),
                                       [&](int rank) -> std::map<std::string, std::string> {
                                         return {{"SLURM_PROCID", std::to_string(rank)},
@@ -187,7 +178,7 @@ TEST_CASE("the tasks of a Slurm step join one job as Lightning maps them", "[dis
 TEST_CASE("ranks that resolved different trials stop with exit 2 and write nothing", "[distributed]") {
   graft::testing::TempFolder folder("dp-mismatch");
   const auto file = graft::testing::write_tiny_experiment(folder.path(), kFrozenBackbone);
-  const std::string port = std::to_string(free_port());
+  const std::string port = std::to_string(graft::distributed::free_loopback_port());
   const auto statuses = run_two_ranks(
       folder.path(), {"run", file.string(), "--no-progress"},
       [&](int rank) -> std::map<std::string, std::string> {
@@ -225,7 +216,7 @@ TEST_CASE("a rendezvous port in use and a batch the ranks cannot split are error
   const pid_t lonely = start_graft(folder.path(),
                                    {"run", file.string(), "--no-progress", "--set", "train.distributed_timeout=2"},
                                    {{"RANK", "1"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "127.0.0.1"},
-                                    {"MASTER_PORT", std::to_string(free_port())}},
+                                    {"MASTER_PORT", std::to_string(graft::distributed::free_loopback_port())}},
                                    (folder / "rank1.log").string());
   CHECK(exit_status_of(lonely) == 2);
   CHECK_THAT(graft::testing::read_text(folder / "rank1.log"),
@@ -333,4 +324,39 @@ TEST_CASE("random augmentation is drawn per example, so 2 ranks augment as one p
     return metric_rows(folder / "graft.db", 1);
   };
   check_same_metrics(trained("dp-augment-alone", {}), trained("dp-augment-ranks", {"--nproc-per-node", "2"}));
+}
+
+TEST_CASE("all-reducing gradient buckets during the backward pass changes no number", "[distributed]") {
+  // The whole small CNN trains, with sync_batchnorm: its BatchNorm all-reduces run in the same
+  // backward pass as the gradient buckets (on another process group). Small buckets, so that
+  // most of them start while the pass goes on.
+  const std::vector<std::string> settings =
+      with(kNoDropout, {"--set", "strategy.plugin=full", "--set", "train.sync_batchnorm=true", "--set",
+                        "train.gradient_bucket_mb=0.02", "--nproc-per-node", "2"});
+  const auto trained = [&](const std::string& name, bool overlap) {
+    graft::testing::TempFolder folder(name);
+    const auto file = graft::testing::write_tiny_experiment(folder.path(), kFrozenBackbone);
+    const auto run = run_graft(folder.path(), with({"run", file.string(), "--no-progress", "--set",
+                                                    std::string("train.overlap_gradient_sync=") + (overlap ? "true" : "false")},
+                                                   settings));
+    INFO(run.err);
+    REQUIRE(run.status == 0);
+    std::smatch buckets;
+    REQUIRE(std::regex_search(run.err, buckets, std::regex(R"(in (\d+) bucket all-reduce\(s\) \((\d+) started during)")));
+    const auto started_during = std::stoll(buckets[2]);
+    CHECK(std::stoll(buckets[1]) > 0);
+    if (overlap) {
+      CHECK(started_during > 0);
+    } else {
+      CHECK(started_during == 0);
+    }
+    return metric_rows(folder / "graft.db", 1);
+  };
+  const auto overlapped = trained("dp-overlap", true);
+  const auto after = trained("dp-overlap-after", false);
+  REQUIRE(overlapped.size() == after.size());
+  for (const auto& [key, value] : after) {
+    INFO(key);
+    CHECK(overlapped.at(key) == value);  // the same buckets and sums: bit for bit
+  }
 }
